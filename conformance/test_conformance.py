@@ -1,0 +1,29 @@
+"""Runs every conformance program and Wine's own LPC test under ./wine-lpc."""
+import glob
+import os
+
+import pytest
+
+from conftest import BIN, check
+
+OURS = sorted(p for p in glob.glob(os.path.join(BIN, "*.exe"))
+              if os.path.basename(p) not in ("demo.exe", "wine_port.exe"))
+
+
+def test_programs_were_built():
+    assert OURS, f"no conformance programs in {BIN}: run 'make check'"
+
+
+@pytest.mark.parametrize("exe", OURS, ids=lambda p: os.path.basename(p)[:-4])
+def test_program(prefix, exe):
+    check(prefix.run(exe), os.path.basename(exe))
+
+
+def test_wine_port_was_built():
+    assert os.path.exists(os.path.join(BIN, "wine_port.exe")), "wine_port.exe was not built"
+
+
+@pytest.mark.xfail(strict=True, reason="Wine's dlls/ntdll/tests/port.c needs the legacy LPC "
+                   "ports of issue 3; until then the stubs make it fail")
+def test_wine_port(prefix):
+    check(prefix.run(os.path.join(BIN, "wine_port.exe")), "wine port.c")
