@@ -33,13 +33,22 @@
 struct export
 {
     const char *name;
-    void       *imported;  /* resolved by the loader through the import table */
-    const char *twin;      /* the Zw alias of a syscall */
-    void       *twin_imported;
+    void      **slot;       /* its import address table slot, filled by the loader */
+    const char *twin;       /* the Zw alias of a syscall */
+    void      **twin_slot;
 };
 
-#define SYSCALL(n) { "Nt" #n, (void *)Nt##n, "Zw" #n, (void *)Zw##n },
-#define HELPER(n)  { #n, (void *)n, NULL, NULL },
+/* Taking a function's address would give the exe's own jump thunk, so the
+ * import slots are compared.  The Zw twins come from mingw-w64's import
+ * library, as in users' programs: Wine's leaves them out. */
+#define SLOT_NT(n) extern void *__imp_Nt##n, *__imp_Zw##n;
+#define SLOT(n)    extern void *__imp_##n;
+LPC_SYSCALLS(SLOT_NT)
+ALPC_SYSCALLS(SLOT_NT)
+ALPC_HELPERS(SLOT)
+
+#define SYSCALL(n) { "Nt" #n, &__imp_Nt##n, "Zw" #n, &__imp_Zw##n },
+#define HELPER(n)  { #n, &__imp_##n, NULL, NULL },
 
 static const struct export exports[] =
 {
@@ -68,16 +77,16 @@ static void test_exports(void)
         void *by_name = GetProcAddress( ntdll, e->name );
 
         ok( by_name != NULL, "%s is not exported\n", e->name );
-        ok( by_name == e->imported, "%s: GetProcAddress %p, import %p\n", e->name, by_name, e->imported );
+        ok( by_name == *e->slot, "%s: GetProcAddress %p, import %p\n", e->name, by_name, *e->slot );
         if (!e->twin) continue;
 
         syscalls++;
         ok( by_name && is_syscall_stub( by_name ), "%s is not a syscall stub\n", e->name );
         by_name = GetProcAddress( ntdll, e->twin );
         ok( by_name != NULL, "%s is not exported\n", e->twin );
-        ok( by_name == e->twin_imported, "%s: GetProcAddress %p, import %p\n", e->twin, by_name,
-            e->twin_imported );
-        ok( by_name == e->imported, "%s is not the same entry point as %s\n", e->twin, e->name );
+        ok( by_name == *e->twin_slot, "%s: GetProcAddress %p, import %p\n", e->twin, by_name,
+            *e->twin_slot );
+        ok( by_name == *e->slot, "%s is not the same entry point as %s\n", e->twin, e->name );
     }
     ok( syscalls == 42, "%u syscalls\n", syscalls );
     ok( i == 57, "%u exports\n", i );

@@ -67,7 +67,7 @@ NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_
  */
 NTSTATUS WINAPI NtAlpcConnectPortEx( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr,
                                      OBJECT_ATTRIBUTES *attr, ALPC_PORT_ATTRIBUTES *port_attr,
-                                     ULONG flags, SECURITY_DESCRIPTOR *sd, PORT_MESSAGE *msg,
+                                     ULONG flags, PSECURITY_DESCRIPTOR sd, PORT_MESSAGE *msg,
                                      SIZE_T *len, ALPC_MESSAGE_ATTRIBUTES *out_attr,
                                      ALPC_MESSAGE_ATTRIBUTES *in_attr, LARGE_INTEGER *timeout )
 {
