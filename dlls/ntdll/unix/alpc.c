@@ -57,7 +57,8 @@ NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_
                                    ALPC_MESSAGE_ATTRIBUTES *out_attr,
                                    ALPC_MESSAGE_ATTRIBUTES *in_attr, LARGE_INTEGER *timeout )
 {
-    FIXME( "(%p,%s,%p,%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", handle, debugstr_us(name), attr, port_attr, (int)flags, sid, msg, len, out_attr, in_attr, timeout );
+    FIXME( "(%p,%s,%p,%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", handle, debugstr_us(name), attr,
+           port_attr, (int)flags, sid, msg, len, out_attr, in_attr, timeout );
     return STATUS_NOT_IMPLEMENTED;
 }
 
@@ -71,7 +72,8 @@ NTSTATUS WINAPI NtAlpcConnectPortEx( HANDLE *handle, OBJECT_ATTRIBUTES *conn_att
                                      SIZE_T *len, ALPC_MESSAGE_ATTRIBUTES *out_attr,
                                      ALPC_MESSAGE_ATTRIBUTES *in_attr, LARGE_INTEGER *timeout )
 {
-    FIXME( "(%p,%p,%p,%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", handle, conn_attr, attr, port_attr, (int)flags, sd, msg, len, out_attr, in_attr, timeout );
+    FIXME( "(%p,%p,%p,%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", handle, conn_attr, attr, port_attr,
+           (int)flags, sd, msg, len, out_attr, in_attr, timeout );
     return STATUS_NOT_IMPLEMENTED;
 }
 
@@ -84,7 +86,8 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
                                          void *context, PORT_MESSAGE *msg,
                                          ALPC_MESSAGE_ATTRIBUTES *msg_attr, BOOLEAN accept )
 {
-    FIXME( "(%p,%p,%#x,%p,%p,%p,%p,%p,%d),stub!\n", handle, port, (int)flags, attr, port_attr, context, msg, msg_attr, accept );
+    FIXME( "(%p,%p,%#x,%p,%p,%p,%p,%p,%d),stub!\n", handle, port, (int)flags, attr, port_attr,
+           context, msg, msg_attr, accept );
     return STATUS_NOT_IMPLEMENTED;
 }
 
@@ -97,7 +100,8 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
                                            SIZE_T *len, ALPC_MESSAGE_ATTRIBUTES *recv_attr,
                                            LARGE_INTEGER *timeout )
 {
-    FIXME( "(%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", port, (int)flags, send, send_attr, recv, len, recv_attr, timeout );
+    FIXME( "(%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", port, (int)flags, send, send_attr, recv, len,
+           recv_attr, timeout );
     return STATUS_NOT_IMPLEMENTED;
 }
 
@@ -128,7 +132,8 @@ NTSTATUS WINAPI NtAlpcCancelMessage( HANDLE port, ULONG flags, ALPC_CONTEXT_ATTR
 NTSTATUS WINAPI NtAlpcCreatePortSection( HANDLE port, ULONG flags, HANDLE section, SIZE_T size,
                                          ALPC_HANDLE *alpc_section, SIZE_T *actual_size )
 {
-    FIXME( "(%p,%#x,%p,%#lx,%p,%p),stub!\n", port, (int)flags, section, (unsigned long)size, alpc_section, actual_size );
+    FIXME( "(%p,%#x,%p,%#lx,%p,%p),stub!\n", port, (int)flags, section, (unsigned long)size,
+           alpc_section, actual_size );
     return STATUS_NOT_IMPLEMENTED;
 }
 
