@@ -29,7 +29,6 @@ def test_wine_port_was_built():
     assert os.path.exists(os.path.join(BIN, "wine_port.exe")), "wine_port.exe was not built"
 
 
-@pytest.mark.xfail(strict=True, reason="Wine's dlls/ntdll/tests/port.c needs the legacy LPC "
-                   "ports of issue 3; until then the stubs make it fail")
 def test_wine_port(prefix):
+    """Wine's own dlls/ntdll/tests/port.c, built from the Wine source."""
     check(prefix.run(os.path.join(BIN, "wine_port.exe")), "wine port.c")

@@ -25,26 +25,187 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "ntstatus.h"
 #define WIN32_NO_STATUS
 #include "windef.h"
 #include "winternl.h"
 #include "ntdef/ntlpcapi.h"
+#include "wine/server.h"
 #include "unix_private.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(port);
+
+/* Message data crosses the server connection through a buffer of ours, so
+ * that a bad pointer from the caller faults here, not inside a server call. */
+#define PORT_HEADER_SIZE   FIELD_OFFSET( LPC_MESSAGE, Data )
+#define PORT_MAX_DATA      0x10000
+#define PORT_MAX_INFO      0x208
+
+#define LPC_MSG_REQUEST             1
+#define LPC_MSG_REPLY               2
+#define LPC_MSG_DATAGRAM            3
+#define LPC_MSG_CONNECTION_REQUEST  10
+
+#define ALPC_PORFLG_WAITABLE_PORT   0x00040000
+
+static NTSTATUS create_port( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
+                             ULONG msg_len, ULONG flags )
+{
+    struct object_attributes *objattr;
+    data_size_t len;
+    unsigned int ret;
+
+    TRACE( "(%p,%p,%u,%u,%#x)\n", handle, attr, (int)info_len, (int)msg_len, (int)flags );
+    if (!attr) return STATUS_INVALID_PARAMETER;
+    *handle = 0;
+    if ((ret = alloc_object_attributes( attr, &objattr, &len ))) return ret;
+
+    SERVER_START_REQ( alpc_create_port )
+    {
+        req->access       = PORT_ALL_ACCESS;
+        req->flags        = flags;
+        req->max_msg_len  = msg_len;
+        req->max_info_len = info_len;
+        wine_server_add_data( req, objattr, len );
+        if (!(ret = wine_server_call( req ))) *handle = wine_server_ptr_handle( reply->handle );
+    }
+    SERVER_END_REQ;
+    free( objattr );
+    return ret;
+}
+
+/* wait on a port until the server has something for this thread */
+static NTSTATUS wait_port( HANDLE handle, const LARGE_INTEGER *timeout )
+{
+    NTSTATUS status = NtWaitForSingleObject( handle, FALSE, timeout );
+
+    if (status == STATUS_WAIT_0) return STATUS_SUCCESS;
+    return status;
+}
+
+/* relative timeouts are turned into a deadline, since a receive may wait more than once */
+static const LARGE_INTEGER *get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline )
+{
+    LARGE_INTEGER now;
+
+    if (!timeout || timeout->QuadPart >= 0) return timeout;
+    NtQuerySystemTime( &now );
+    deadline->QuadPart = now.QuadPart - timeout->QuadPart;
+    return deadline;
+}
+
+static void fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
+                         process_id_t pid, thread_id_t tid, ULONG id, ULONG callback_id )
+{
+    msg->DataSize            = size;
+    msg->MessageSize         = PORT_HEADER_SIZE + size;
+    msg->MessageType         = type;
+    msg->VirtualRangesOffset = data_info;
+    msg->ClientId.UniqueProcess = ULongToHandle( pid );
+    msg->ClientId.UniqueThread  = ULongToHandle( tid );
+    msg->MessageId           = id;
+    msg->SectionSize         = callback_id;
+}
+
+static NTSTATUS receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg,
+                                 const LARGE_INTEGER *timeout, BOOL connections_only )
+{
+    LARGE_INTEGER deadline;
+    unsigned char *data;
+    unsigned int ret;
+
+    if (!msg) return STATUS_INVALID_PARAMETER;
+    if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
+    timeout = get_deadline( timeout, &deadline );
+    for (;;)
+    {
+        process_id_t pid = 0;
+        thread_id_t tid = 0;
+        ULONG type = 0, data_info = 0, id = 0, callback_id = 0;
+        client_ptr_t ctx = 0;
+        data_size_t size = 0;
+
+        SERVER_START_REQ( alpc_receive_message )
+        {
+            req->handle           = wine_server_obj_handle( handle );
+            req->max_len          = PORT_MAX_DATA;
+            req->connections_only = connections_only;
+            wine_server_set_reply( req, data, PORT_MAX_DATA );
+            if (!(ret = wine_server_call( req )))
+            {
+                type        = reply->type;
+                data_info   = reply->data_info;
+                id          = reply->msg_id;
+                callback_id = reply->callback_id;
+                pid         = reply->client_pid;
+                tid         = reply->client_tid;
+                ctx         = reply->context;
+                size        = wine_server_reply_size( reply );
+            }
+        }
+        SERVER_END_REQ;
+
+        if (!ret)
+        {
+            TRACE( "%p: type %u id %u from %04x.%04x, %u bytes\n", handle, (int)type, (int)id,
+                   pid, tid, size );
+            fill_header( msg, type, size, data_info, pid, tid, id, callback_id );
+            memcpy( msg->Data, data, size );
+            if (context) *context = wine_server_get_ptr( ctx );
+            break;
+        }
+        if (ret != STATUS_PENDING) break;
+        if ((ret = wait_port( handle, timeout ))) break;
+    }
+    free( data );
+    return ret;
+}
+
+/* the data of a message the caller sends, checked against its header */
+static NTSTATUS get_message_data( const LPC_MESSAGE *msg, USHORT *size, USHORT *total, USHORT *data_info )
+{
+    if (!msg) return STATUS_INVALID_PARAMETER;
+    *size      = msg->DataSize;
+    *total     = msg->MessageSize;
+    *data_info = msg->VirtualRangesOffset;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, ULONG *id )
+{
+    USHORT size, total, data_info;
+    unsigned char data[PORT_MAX_DATA > 0xffff ? 0xffff : PORT_MAX_DATA];
+    unsigned int ret;
+
+    if ((ret = get_message_data( msg, &size, &total, &data_info ))) return ret;
+    memcpy( data, msg->Data, size );
+
+    SERVER_START_REQ( alpc_send_message )
+    {
+        req->handle    = wine_server_obj_handle( handle );
+        req->type      = type;
+        req->data_info = data_info;
+        req->total_len = total;
+        wine_server_add_data( req, data, size );
+        if (!(ret = wine_server_call( req ))) *id = reply->msg_id;
+    }
+    SERVER_END_REQ;
+    TRACE( "%p: type %u, %u bytes -> id %u, status %#x\n", handle, (int)type, size, (int)*id, ret );
+    return ret;
+}
 
 
 /***********************************************************************
  *             NtCreatePort (NTDLL.@)
  */
 NTSTATUS WINAPI NtCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
-                              ULONG data_len, ULONG *reserved )
+                              ULONG msg_len, ULONG *reserved )
 {
-    FIXME( "(%p,%p,%u,%u,%p),stub!\n", handle, attr, (int)info_len, (int)data_len, reserved );
-    return STATUS_NOT_IMPLEMENTED;
+    return create_port( handle, attr, info_len, msg_len, 0 );
 }
 
 
@@ -52,10 +213,9 @@ NTSTATUS WINAPI NtCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG inf
  *             NtCreateWaitablePort (NTDLL.@)
  */
 NTSTATUS WINAPI NtCreateWaitablePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
-                                      ULONG data_len, ULONG pool_usage )
+                                      ULONG msg_len, ULONG pool_usage )
 {
-    FIXME( "(%p,%p,%u,%u,%u),stub!\n", handle, attr, (int)info_len, (int)data_len, (int)pool_usage );
-    return STATUS_NOT_IMPLEMENTED;
+    return create_port( handle, attr, info_len, msg_len, ALPC_PORFLG_WAITABLE_PORT );
 }
 
 
@@ -77,9 +237,77 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
                                      LPC_SECTION_WRITE *write, PSID sid, LPC_SECTION_READ *read,
                                      ULONG *max_len, void *info, ULONG *info_len )
 {
-    FIXME( "(%p,%s,%p,%p,%p,%p,%p,%p,%p),stub!\n", handle, debugstr_us(name), qos,
+    OBJECT_ATTRIBUTES attr;
+    struct object_attributes *objattr;
+    unsigned char data[PORT_MAX_INFO];
+    HANDLE port = 0;
+    data_size_t len, size = 0;
+    unsigned int ret;
+
+    TRACE( "(%p,%s,%p,%p,%p,%p,%p,%p,%p)\n", handle, debugstr_us(name), qos,
            write, sid, read, max_len, info, info_len );
-    return STATUS_NOT_IMPLEMENTED;
+
+    if (write || read || sid)
+    {
+        FIXME( "port views and server SID checks are not implemented\n" );
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    if (!handle || !name || !qos) return STATUS_INVALID_PARAMETER;
+    *handle = 0;
+    if (info && info_len) size = min( *info_len, sizeof(data) );
+    if (size) memcpy( data, info, size );
+
+    InitializeObjectAttributes( &attr, name, OBJ_CASE_INSENSITIVE, 0, NULL );
+    if ((ret = alloc_object_attributes( &attr, &objattr, &len ))) return ret;
+
+    SERVER_START_REQ( alpc_connect_port )
+    {
+        req->access           = PORT_ALL_ACCESS;
+        req->flags            = 0;
+        req->imp_level        = qos->ImpersonationLevel;
+        req->dynamic_tracking = qos->ContextTrackingMode == SECURITY_DYNAMIC_TRACKING;
+        req->effective_only   = qos->EffectiveOnly;
+        wine_server_add_data( req, objattr, len );
+        wine_server_add_data( req, data, size );
+        if (!(ret = wine_server_call( req ))) port = wine_server_ptr_handle( reply->handle );
+    }
+    SERVER_END_REQ;
+    free( objattr );
+    if (ret) return ret;
+
+    for (;;)
+    {
+        ULONG max = 0;
+
+        SERVER_START_REQ( alpc_connect_result )
+        {
+            req->handle = wine_server_obj_handle( port );
+            wine_server_set_reply( req, data, sizeof(data) );
+            if (!(ret = wine_server_call( req )))
+            {
+                max = reply->max_msg_len;
+                size = wine_server_reply_size( reply );
+            }
+        }
+        SERVER_END_REQ;
+
+        if (!ret)
+        {
+            if (max_len) *max_len = max;
+            if (info && info_len)
+            {
+                size = min( size, *info_len );
+                memcpy( info, data, size );
+                *info_len = size;
+            }
+            *handle = port;
+            return STATUS_SUCCESS;
+        }
+        if (ret != STATUS_PENDING) break;
+        if ((ret = wait_port( port, NULL ))) break;
+    }
+    NtClose( port );
+    return ret;
 }
 
 
@@ -88,19 +316,51 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
  */
 NTSTATUS WINAPI NtListenPort( HANDLE handle, LPC_MESSAGE *msg )
 {
-    FIXME( "(%p,%p),stub!\n", handle, msg );
-    return STATUS_NOT_IMPLEMENTED;
+    TRACE( "(%p,%p)\n", handle, msg );
+    return receive_message( handle, NULL, msg, NULL, TRUE );
 }
 
 
 /***********************************************************************
  *             NtAcceptConnectPort (NTDLL.@)
  */
-NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, ULONG id, LPC_MESSAGE *msg, BOOLEAN accept,
+NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, ULONG context, LPC_MESSAGE *msg, BOOLEAN accept,
                                      LPC_SECTION_WRITE *write, LPC_SECTION_READ *read )
 {
-    FIXME( "(%p,%u,%p,%d,%p,%p),stub!\n", handle, (int)id, msg, accept, write, read );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned char data[PORT_MAX_INFO];
+    USHORT size, total, data_info;
+    ULONG id, pid, tid;
+    unsigned int ret;
+
+    TRACE( "(%p,%#x,%p,%d,%p,%p)\n", handle, (int)context, msg, accept, write, read );
+
+    if (write || read)
+    {
+        FIXME( "port views are not implemented\n" );
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    if ((ret = get_message_data( msg, &size, &total, &data_info ))) return ret;
+    size = min( size, sizeof(data) );
+    memcpy( data, msg->Data, size );
+    id  = msg->MessageId;
+    pid = HandleToULong( msg->ClientId.UniqueProcess );
+    tid = HandleToULong( msg->ClientId.UniqueThread );
+    if (accept && !handle) return STATUS_INVALID_PARAMETER;
+    if (handle) *handle = 0;
+
+    SERVER_START_REQ( alpc_accept_connect )
+    {
+        req->access     = PORT_ALL_ACCESS;
+        req->context    = context;
+        req->msg_id     = id;
+        req->client_pid = pid;
+        req->client_tid = tid;
+        req->accept     = accept;
+        wine_server_add_data( req, data, size );
+        if (!(ret = wine_server_call( req )) && handle) *handle = wine_server_ptr_handle( reply->handle );
+    }
+    SERVER_END_REQ;
+    return ret;
 }
 
 
@@ -109,8 +369,16 @@ NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, ULONG id, LPC_MESSAGE *msg,
  */
 NTSTATUS WINAPI NtCompleteConnectPort( HANDLE handle )
 {
-    FIXME( "(%p),stub!\n", handle );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned int ret;
+
+    TRACE( "(%p)\n", handle );
+    SERVER_START_REQ( alpc_complete_connect )
+    {
+        req->handle = wine_server_obj_handle( handle );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
 }
 
 
@@ -119,8 +387,10 @@ NTSTATUS WINAPI NtCompleteConnectPort( HANDLE handle )
  */
 NTSTATUS WINAPI NtRequestPort( HANDLE handle, LPC_MESSAGE *msg )
 {
-    FIXME( "(%p,%p),stub!\n", handle, msg );
-    return STATUS_NOT_IMPLEMENTED;
+    ULONG id;
+
+    TRACE( "(%p,%p)\n", handle, msg );
+    return send_message( handle, msg, LPC_MSG_DATAGRAM, &id );
 }
 
 
@@ -129,18 +399,82 @@ NTSTATUS WINAPI NtRequestPort( HANDLE handle, LPC_MESSAGE *msg )
  */
 NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_MESSAGE *msg_out )
 {
-    FIXME( "(%p,%p,%p),stub!\n", handle, msg_in, msg_out );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned char *data;
+    unsigned int ret;
+    ULONG id = 0;
+
+    TRACE( "(%p,%p,%p)\n", handle, msg_in, msg_out );
+    if (!msg_in || !msg_out) return STATUS_INVALID_PARAMETER;
+    if ((msg_in->MessageType & 0xff) && (msg_in->MessageType & 0xff) != LPC_MSG_REQUEST)
+        return STATUS_INVALID_PARAMETER;
+    if ((ret = send_message( handle, msg_in, LPC_MSG_REQUEST, &id ))) return ret;
+    if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
+
+    for (;;)
+    {
+        process_id_t pid = 0;
+        thread_id_t tid = 0;
+        data_size_t size = 0;
+
+        SERVER_START_REQ( alpc_get_reply )
+        {
+            req->handle = wine_server_obj_handle( handle );
+            req->msg_id = id;
+            wine_server_set_reply( req, data, PORT_MAX_DATA );
+            if (!(ret = wine_server_call( req )))
+            {
+                pid  = reply->client_pid;
+                tid  = reply->client_tid;
+                size = wine_server_reply_size( reply );
+            }
+        }
+        SERVER_END_REQ;
+
+        if (!ret)
+        {
+            fill_header( msg_out, LPC_MSG_REPLY, size, 0, pid, tid, id, 0 );
+            memcpy( msg_out->Data, data, size );
+            break;
+        }
+        if (ret != STATUS_PENDING) break;
+        if ((ret = wait_port( handle, NULL ))) break;
+    }
+    free( data );
+    return ret;
 }
 
 
 /***********************************************************************
  *             NtReplyPort (NTDLL.@)
  */
-NTSTATUS WINAPI NtReplyPort( HANDLE handle, LPC_MESSAGE *reply )
+NTSTATUS WINAPI NtReplyPort( HANDLE handle, LPC_MESSAGE *reply_msg )
 {
-    FIXME( "(%p,%p),stub!\n", handle, reply );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned char data[0xffff];
+    USHORT size, total, data_info;
+    ULONG id, pid, tid;
+    unsigned int ret;
+
+    TRACE( "(%p,%p)\n", handle, reply_msg );
+    if ((ret = get_message_data( reply_msg, &size, &total, &data_info ))) return ret;
+    memcpy( data, reply_msg->Data, size );
+    id  = reply_msg->MessageId;
+    pid = HandleToULong( reply_msg->ClientId.UniqueProcess );
+    tid = HandleToULong( reply_msg->ClientId.UniqueThread );
+    if (!id) return STATUS_INVALID_PARAMETER;
+
+    SERVER_START_REQ( alpc_reply_message )
+    {
+        req->handle     = wine_server_obj_handle( handle );
+        req->msg_id     = id;
+        req->client_pid = pid;
+        req->client_tid = tid;
+        req->total_len  = total;
+        wine_server_add_data( req, data, size );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    TRACE( "%p: reply to %u -> %#x\n", handle, (int)id, ret );
+    return ret;
 }
 
 
@@ -160,8 +494,11 @@ NTSTATUS WINAPI NtReplyWaitReceivePort( HANDLE handle, ULONG *context, LPC_MESSA
 NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_MESSAGE *reply,
                                           PORT_MESSAGE *msg, LARGE_INTEGER *timeout )
 {
-    FIXME( "(%p,%p,%p,%p,%p),stub!\n", handle, context, reply, msg, timeout );
-    return STATUS_NOT_IMPLEMENTED;
+    NTSTATUS status;
+
+    TRACE( "(%p,%p,%p,%p,%p)\n", handle, context, reply, msg, timeout );
+    if (reply && (status = NtReplyPort( handle, (LPC_MESSAGE *)reply ))) return status;
+    return receive_message( handle, context, (LPC_MESSAGE *)msg, timeout, FALSE );
 }
 
 
@@ -213,8 +550,20 @@ NTSTATUS WINAPI NtImpersonateClientOfPort( HANDLE handle, PORT_MESSAGE *msg )
 NTSTATUS WINAPI NtQueryInformationPort( HANDLE handle, PORT_INFORMATION_CLASS class, void *info,
                                         ULONG len, ULONG *ret_len )
 {
-    FIXME( "(%p,%d,%p,%u,%p),stub!\n", handle, class, info, (int)len, ret_len );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned int ret;
+
+    TRACE( "(%p,%d,%p,%u,%p)\n", handle, class, info, (int)len, ret_len );
+    if (class != 0) return STATUS_INVALID_INFO_CLASS;
+
+    /* the basic class has no documented content: it checks the handle */
+    SERVER_START_REQ( alpc_query_port )
+    {
+        req->handle = wine_server_obj_handle( handle );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    if (!ret && ret_len) *ret_len = 0;
+    return ret;
 }
 
 
@@ -223,8 +572,16 @@ NTSTATUS WINAPI NtQueryInformationPort( HANDLE handle, PORT_INFORMATION_CLASS cl
  */
 NTSTATUS WINAPI NtRegisterThreadTerminatePort( HANDLE handle )
 {
-    FIXME( "(%p),stub!\n", handle );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned int ret;
+
+    TRACE( "(%p)\n", handle );
+    SERVER_START_REQ( alpc_register_terminate_port )
+    {
+        req->handle = wine_server_obj_handle( handle );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
 }
 
 

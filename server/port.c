@@ -1,0 +1,799 @@
+/*
+ * Server-side port objects (LPC and ALPC)
+ *
+ * Copyright 2026 the wine-lpc authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+/*
+ * One object type serves every port, as on Windows since Vista: a named
+ * connection port, and per connection a server and a client communication
+ * port.  Clients' messages queue on the connection port, the server's on the
+ * client port.  A thread waiting for a reply or for a connection waits on the
+ * port it used; the port's signaled state is computed per waiting thread.
+ */
+
+#include "config.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntstatus.h"
+#define WIN32_NO_STATUS
+#include "windef.h"
+#include "winternl.h"
+
+#include "handle.h"
+#include "thread.h"
+#include "process.h"
+#include "request.h"
+#include "security.h"
+#include "port_msg.h"
+
+#define PORT_CONNECT     0x0001
+#define PORT_ALL_ACCESS  (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | PORT_CONNECT)
+
+#define ALPC_PORFLG_WAITABLE_PORT  0x00040000
+
+static const WCHAR port_name[] = {'A','L','P','C',' ','P','o','r','t'};
+
+struct type_descr alpc_port_type =
+{
+    { port_name, sizeof(port_name) },   /* name */
+    PORT_ALL_ACCESS,                    /* valid_access */
+    {                                   /* mapping */
+        STANDARD_RIGHTS_READ | PORT_CONNECT,
+        STANDARD_RIGHTS_WRITE | PORT_CONNECT,
+        STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE,
+        PORT_ALL_ACCESS
+    },
+};
+
+enum port_kind { PORT_CONNECTION, PORT_SERVER, PORT_CLIENT };
+
+struct port
+{
+    struct object      obj;            /* object header */
+    enum port_kind     kind;
+    unsigned int       flags;          /* ALPC_PORFLG_* */
+    unsigned int       max_msg_len;    /* longest message, header included */
+    unsigned int       max_info_len;   /* longest connection information */
+    int                closed;         /* its last handle is gone */
+    struct port_queue  queue;          /* connection and client ports: messages to receive */
+    struct process    *owner;          /* connection port: the server process */
+    struct list        server_ports;   /* connection port: its server ports */
+    struct port       *conn;           /* server and client ports: the connection port */
+    struct port       *peer;           /* server <-> client while connected */
+    struct list        conn_entry;     /* server port: in conn->server_ports */
+    client_ptr_t       context;        /* server port: context given at accept */
+    struct port       *completing;     /* server port: client accepted, not completed yet */
+    unsigned int       connect_status; /* client port: STATUS_PENDING until decided */
+    unsigned int       connect_id;     /* client port: MessageId of its connection request */
+    thread_id_t        connect_tid;    /* client port: the connecting thread */
+    process_id_t       connect_pid;
+    timeout_t          connect_time;   /* client port: start time of the client process */
+    int                connect_waiting;/* client port: the connecting thread has no outcome yet */
+    struct port_msg   *connect_msg;    /* client port: its queued connection request */
+    struct list        connect_entry;  /* client port: in connecting_ports */
+    void              *info;           /* client port: connection information from the server */
+    data_size_t        info_len;
+};
+
+/* a thread waiting for the reply to its request */
+struct port_wait
+{
+    struct list       entry;           /* in port_waits */
+    struct thread    *thread;          /* the requesting thread */
+    struct port      *port;            /* port it sent through and waits on */
+    struct port      *target;          /* port whose queue got the request */
+    struct port_msg  *msg;             /* the request while it is queued */
+    unsigned int      msg_id;
+    int               received;        /* the request was received */
+    unsigned int      status;          /* STATUS_PENDING until replied or abandoned */
+    struct port_msg  *reply;
+};
+
+/* a port to notify when a thread ends (NtRegisterThreadTerminatePort) */
+struct terminate_port
+{
+    struct list       entry;
+    struct thread    *thread;
+    struct port      *port;
+};
+
+static struct list port_waits = LIST_INIT( port_waits );
+static struct list connecting_ports = LIST_INIT( connecting_ports );
+static struct list terminate_ports = LIST_INIT( terminate_ports );
+static unsigned int last_msg_id;
+
+static void port_dump( struct object *obj, int verbose );
+static int port_signaled( struct object *obj, struct wait_queue_entry *entry );
+static int port_close_handle( struct object *obj, struct process *process, obj_handle_t handle );
+static void port_destroy( struct object *obj );
+
+static const struct object_ops port_ops =
+{
+    sizeof(struct port),        /* size */
+    &alpc_port_type,            /* type */
+    port_dump,                  /* dump */
+    add_queue,                  /* add_queue */
+    remove_queue,               /* remove_queue */
+    port_signaled,              /* signaled */
+    no_satisfied,               /* satisfied */
+    no_signal,                  /* signal */
+    no_get_fd,                  /* get_fd */
+    default_map_access,         /* map_access */
+    default_get_sd,             /* get_sd */
+    default_set_sd,             /* set_sd */
+    default_get_full_name,      /* get_full_name */
+    no_lookup_name,             /* lookup_name */
+    directory_link_name,        /* link_name */
+    default_unlink_name,        /* unlink_name */
+    no_open_file,               /* open_file */
+    no_kernel_obj_list,         /* get_kernel_obj_list */
+    port_close_handle,          /* close_handle */
+    port_destroy                /* destroy */
+};
+
+static void port_dump( struct object *obj, int verbose )
+{
+    static const char * const kinds[] = { "connection", "server", "client" };
+    struct port *port = (struct port *)obj;
+
+    assert( obj->ops == &port_ops );
+    fprintf( stderr, "Port %s flags=%08x max_msg=%u queued=%u peer=%p\n", kinds[port->kind],
+             port->flags, port->max_msg_len, port->queue.count, port->peer );
+}
+
+static void init_port( struct port *port, enum port_kind kind, unsigned int flags,
+                       unsigned int max_msg_len, unsigned int max_info_len )
+{
+    port->kind           = kind;
+    port->flags          = flags;
+    port->max_msg_len    = max_msg_len;
+    port->max_info_len   = max_info_len;
+    port->closed         = 0;
+    port->owner          = NULL;
+    port->conn           = NULL;
+    port->peer           = NULL;
+    port->context        = 0;
+    port->completing     = NULL;
+    port->connect_status = STATUS_SUCCESS;
+    port->connect_id     = 0;
+    port->connect_tid    = 0;
+    port->connect_pid    = 0;
+    port->connect_time   = 0;
+    port->connect_waiting = 0;
+    port->connect_msg    = NULL;
+    port->info           = NULL;
+    port->info_len       = 0;
+    port_queue_init( &port->queue );
+    list_init( &port->server_ports );
+    list_init( &port->conn_entry );
+    list_init( &port->connect_entry );
+}
+
+static struct port *create_port( enum port_kind kind, unsigned int flags, unsigned int max_msg_len,
+                                 unsigned int max_info_len )
+{
+    struct port *port;
+
+    if ((port = alloc_object( &port_ops ))) init_port( port, kind, flags, max_msg_len, max_info_len );
+    return port;
+}
+
+static struct port *get_port_obj( struct process *process, obj_handle_t handle, unsigned int access )
+{
+    return (struct port *)get_handle_obj( process, handle, access, &port_ops );
+}
+
+/* the queue a port receives from */
+static struct port *receive_port( struct port *port )
+{
+    return port->kind == PORT_SERVER ? port->conn : port;
+}
+
+static struct port_wait *find_wait( struct port *port, struct thread *thread )
+{
+    struct port_wait *wait;
+
+    LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
+        if (wait->port == port && wait->thread == thread) return wait;
+    return NULL;
+}
+
+static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
+{
+    struct port *port = (struct port *)obj;
+    struct thread *thread = get_wait_queue_thread( entry );
+    struct port_wait *wait;
+
+    if ((wait = find_wait( port, thread ))) return wait->status != STATUS_PENDING;
+    switch (port->kind)
+    {
+    case PORT_CLIENT:
+        if (port->connect_waiting) return port->connect_status != STATUS_PENDING;
+        return port->queue.count || !port->peer;
+    case PORT_SERVER:
+        return port->conn->queue.count || port->conn->closed;
+    default:
+        return port->queue.count != 0;
+    }
+}
+
+/* wake the threads that may receive from a queue, through any port they wait on */
+static void wake_receivers( struct port *port )
+{
+    struct port *server;
+
+    wake_up( &port->obj, 0 );
+    if (port->kind != PORT_CONNECTION) return;
+    LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct port, conn_entry )
+        wake_up( &server->obj, 0 );
+}
+
+static void end_wait( struct port_wait *wait, unsigned int status )
+{
+    if (wait->status != STATUS_PENDING) return;
+    wait->status = status;
+    wake_up( &wait->port->obj, 0 );
+}
+
+static void free_wait( struct port_wait *wait )
+{
+    if (wait->msg) wait->msg->sender = NULL;
+    list_remove( &wait->entry );
+    free( wait->reply );
+    release_object( wait->thread );
+    release_object( wait->port );
+    if (wait->target) release_object( wait->target );
+    free( wait );
+}
+
+/* a message leaves its queue: let its sender's wait know */
+static void unqueue_msg( struct port *port, struct port_msg *msg )
+{
+    port_queue_remove( &port->queue, msg );
+    if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
+        ((struct port *)msg->sender)->connect_msg = NULL;
+    else if (msg->sender)
+        ((struct port_wait *)msg->sender)->msg = NULL;
+}
+
+/* empty a queue that nobody will read again; requesters are told the port went away */
+static void flush_queue( struct port *port )
+{
+    struct port_msg *msg;
+
+    while ((msg = port_queue_head( &port->queue )))
+    {
+        if (msg->type == PORT_MSG_REQUEST && msg->sender)
+            end_wait( msg->sender, STATUS_PORT_DISCONNECTED );
+        unqueue_msg( port, msg );
+        free( msg );
+    }
+}
+
+static int queue_msg( struct port *port, struct port_msg *msg )
+{
+    msg->id = port_next_id( &last_msg_id );
+    port_queue_push( &port->queue, msg );
+    wake_receivers( port );
+    return 1;
+}
+
+/* a notification that comes from the kernel rather than from a sender */
+static void queue_notification( struct port *port, unsigned int type, client_ptr_t context,
+                                process_id_t pid, thread_id_t tid, timeout_t time )
+{
+    struct port_msg *msg;
+
+    if (port->closed || !(msg = port_msg_alloc( type, &time, sizeof(time) ))) return;
+    msg->context    = context;
+    msg->client_pid = pid;
+    msg->client_tid = tid;
+    queue_msg( port, msg );
+}
+
+static void decide_connection( struct port *client, unsigned int status )
+{
+    list_remove( &client->connect_entry );
+    list_init( &client->connect_entry );
+    if (client->connect_msg)
+    {
+        unqueue_msg( client->conn, client->connect_msg );
+        free( client->connect_msg );
+    }
+    client->connect_status = status;
+    wake_up( &client->obj, 0 );
+}
+
+/* break a connection from either end */
+static void disconnect( struct port *server, struct port *client )
+{
+    struct port_wait *wait;
+
+    server->peer = NULL;
+    client->peer = NULL;
+    if (server->completing == client)
+    {
+        server->completing = NULL;
+        client->connect_status = STATUS_PORT_CONNECTION_REFUSED;
+    }
+    LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
+        if (wait->port == client || wait->port == server) end_wait( wait, STATUS_PORT_DISCONNECTED );
+    wake_up( &client->obj, 0 );
+    wake_up( &server->obj, 0 );
+    release_object( server );
+    release_object( client );
+}
+
+static void close_port( struct port *port )
+{
+    struct port_wait *wait, *next_wait;
+    struct port *other, *next;
+
+    port->closed = 1;
+    LIST_FOR_EACH_ENTRY_SAFE( wait, next_wait, &port_waits, struct port_wait, entry )
+        if (wait->port == port || wait->target == port) end_wait( wait, STATUS_PORT_DISCONNECTED );
+
+    switch (port->kind)
+    {
+    case PORT_CONNECTION:
+        unlink_named_object( &port->obj );
+        LIST_FOR_EACH_ENTRY_SAFE( other, next, &connecting_ports, struct port, connect_entry )
+            if (other->conn == port) decide_connection( other, STATUS_PORT_CONNECTION_REFUSED );
+        LIST_FOR_EACH_ENTRY_SAFE( other, next, &port->server_ports, struct port, conn_entry )
+        {
+            if (other->peer) disconnect( other, other->peer );
+            if (other->completing) decide_connection( other->completing, STATUS_PORT_CONNECTION_REFUSED );
+        }
+        flush_queue( port );
+        wake_receivers( port );
+        break;
+    case PORT_SERVER:
+        if (port->completing)
+        {
+            port->completing->connect_status = STATUS_PORT_CONNECTION_REFUSED;
+            wake_up( &port->completing->obj, 0 );
+            port->completing = NULL;
+        }
+        if (port->peer) disconnect( port, port->peer );
+        break;
+    case PORT_CLIENT:
+        if (port->connect_status == STATUS_PENDING && !list_empty( &port->connect_entry ))
+            decide_connection( port, STATUS_PORT_CONNECTION_REFUSED );
+        if ((other = port->peer))
+        {
+            /* the client may be dying, so it is named as it connected */
+            queue_notification( other->conn, PORT_MSG_PORT_CLOSED, other->context, port->connect_pid,
+                                port->connect_tid, port->connect_time );
+            disconnect( other, port );
+        }
+        flush_queue( port );
+        break;
+    }
+}
+
+static int port_close_handle( struct object *obj, struct process *process, obj_handle_t handle )
+{
+    struct port *port = (struct port *)obj;
+
+    if (obj->handle_count == 1 && !port->closed) close_port( port );
+    return 1;
+}
+
+static void port_destroy( struct object *obj )
+{
+    struct port *port = (struct port *)obj;
+
+    if (!port->closed) close_port( port );
+    assert( !port->peer );
+    port_queue_clear( &port->queue );
+    list_remove( &port->conn_entry );
+    list_remove( &port->connect_entry );
+    free( port->info );
+    if (port->conn) release_object( port->conn );
+    if (port->owner) release_object( port->owner );
+}
+
+/* the thread ended: send LPC_CLIENT_DIED where it asked, drop what it waited for */
+void port_thread_terminated( struct thread *thread )
+{
+    struct terminate_port *reg, *next_reg;
+    struct port_wait *wait, *next_wait;
+
+    LIST_FOR_EACH_ENTRY_SAFE( reg, next_reg, &terminate_ports, struct terminate_port, entry )
+    {
+        struct port *port = reg->port, *target = NULL;
+        client_ptr_t context = 0;
+
+        if (reg->thread != thread) continue;
+        if (port->kind == PORT_CLIENT && port->peer)
+        {
+            target = port->conn;
+            context = port->peer->context;
+        }
+        else if (port->kind == PORT_SERVER && port->peer) target = port->peer;
+        else if (port->kind == PORT_CONNECTION) target = port;
+        if (target)
+            queue_notification( target, PORT_MSG_CLIENT_DIED, context, thread->process->id,
+                                thread->id, thread->creation_time );
+        list_remove( &reg->entry );
+        release_object( port );
+        free( reg );
+    }
+    LIST_FOR_EACH_ENTRY_SAFE( wait, next_wait, &port_waits, struct port_wait, entry )
+        if (wait->thread == thread) free_wait( wait );
+}
+
+/* where a message sent through a port goes, and the context the receiver sees */
+static struct port *send_target( struct port *port, client_ptr_t *context )
+{
+    *context = 0;
+    switch (port->kind)
+    {
+    case PORT_CLIENT:
+        if (port->connect_status != STATUS_SUCCESS || !port->peer) break;
+        *context = port->peer->context;
+        return port->conn->closed ? NULL : port->conn;
+    case PORT_SERVER:
+        return port->peer;
+    case PORT_CONNECTION:
+        return port;
+    }
+    return NULL;
+}
+
+/* a reply may come through the port that received the request, or one of its connection */
+static int can_reply_through( struct port *port, struct port_wait *wait )
+{
+    return port == wait->target || (port->kind == PORT_SERVER && port->conn == wait->target);
+}
+
+/* create a connection port */
+DECL_HANDLER(alpc_create_port)
+{
+    struct port *port;
+    struct unicode_str name;
+    struct object *root;
+    const struct security_descriptor *sd;
+    const struct object_attributes *objattr = get_req_object_attributes( &sd, &name, &root );
+    unsigned int status;
+
+    if (!objattr) return;
+    if (objattr->attributes & ~OBJ_CASE_INSENSITIVE) set_error( STATUS_INVALID_PARAMETER );
+    else if ((status = lpc_check_port_limits( req->max_info_len, req->max_msg_len ))) set_error( status );
+    else if ((port = create_named_object( root, &port_ops, &name, objattr->attributes, sd )))
+    {
+        if (get_error() == STATUS_OBJECT_NAME_EXISTS) set_error( STATUS_OBJECT_NAME_COLLISION );
+        else
+        {
+            /* the maximum, not the requested size, bounds the connection information */
+            init_port( port, PORT_CONNECTION, req->flags, req->max_msg_len, LPC_MAX_INFO_LEN );
+            port->owner = (struct process *)grab_object( current->process );
+            reply->handle = alloc_handle_no_access_check( current->process, port, req->access,
+                                                          objattr->attributes );
+        }
+        release_object( port );
+    }
+    if (root) release_object( root );
+}
+
+/* ask for a connection */
+DECL_HANDLER(alpc_connect_port)
+{
+    struct port *conn, *client;
+    struct unicode_str name;
+    struct object *root;
+    const struct security_descriptor *sd;
+    const struct object_attributes *objattr = get_req_object_attributes( &sd, &name, &root );
+    unsigned int access = PORT_CONNECT;
+    const void *info;
+    data_size_t info_len;
+    struct port_msg *msg;
+
+    if (!objattr) return;
+    info = get_req_data_after_objattr( objattr, &info_len );
+    conn = open_named_object( root, &port_ops, &name, objattr->attributes );
+    if (root) release_object( root );
+    if (!conn) return;
+
+    if (conn->kind != PORT_CONNECTION || conn->closed) set_error( STATUS_INVALID_PORT_HANDLE );
+    else if (check_object_access( NULL, &conn->obj, &access ))
+    {
+        info_len = min( info_len, conn->max_info_len );
+        if ((client = create_port( PORT_CLIENT, req->flags, conn->max_msg_len, conn->max_info_len )))
+        {
+            if ((msg = port_msg_alloc( PORT_MSG_CONNECTION_REQUEST, info, info_len )))
+            {
+                client->conn           = (struct port *)grab_object( conn );
+                client->connect_status = STATUS_PENDING;
+                client->connect_tid    = current->id;
+                client->connect_pid    = current->process->id;
+                client->connect_time   = current->process->start_time;
+                client->connect_waiting = 1;
+                client->connect_msg    = msg;
+                msg->sender     = client;
+                msg->client_pid = current->process->id;
+                msg->client_tid = current->id;
+                queue_msg( conn, msg );
+                client->connect_id = msg->id;
+                list_add_tail( &connecting_ports, &client->connect_entry );
+                reply->handle = alloc_handle_no_access_check( current->process, client, req->access, 0 );
+            }
+            release_object( client );
+        }
+    }
+    release_object( conn );
+}
+
+/* the outcome of a connection */
+DECL_HANDLER(alpc_connect_result)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+
+    if (!port) return;
+    if (port->kind != PORT_CLIENT) set_error( STATUS_INVALID_PORT_HANDLE );
+    else if (port->connect_status) set_error( port->connect_status );
+    else
+    {
+        port->connect_waiting = 0;
+        reply->max_msg_len = port->max_msg_len;
+        set_reply_data( port->info, min( port->info_len, get_reply_max_size() ));
+    }
+    release_object( port );
+}
+
+/* accept or refuse a connection request */
+DECL_HANDLER(alpc_accept_connect)
+{
+    struct port *client, *server;
+    const void *info = get_req_data();
+    data_size_t info_len = get_req_data_size();
+
+    LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct port, connect_entry )
+    {
+        if (client->connect_id == req->msg_id && client->connect_tid == req->client_tid &&
+            client->connect_pid == req->client_pid && !client->connect_msg &&
+            client->conn->owner == current->process) break;
+    }
+    if (&client->connect_entry == &connecting_ports)
+    {
+        set_error( STATUS_REPLY_MESSAGE_MISMATCH );
+        return;
+    }
+    if (!req->accept)
+    {
+        decide_connection( client, STATUS_PORT_CONNECTION_REFUSED );
+        return;
+    }
+    if (!(server = create_port( PORT_SERVER, client->conn->flags, client->conn->max_msg_len,
+                                client->conn->max_info_len )))
+        return;
+
+    info_len = min( info_len, client->max_info_len );
+    if (info_len && !(client->info = memdup( info, info_len )))
+    {
+        release_object( server );
+        return;
+    }
+    client->info_len = info_len;
+    server->conn     = (struct port *)grab_object( client->conn );
+    server->context  = req->context;
+    list_add_tail( &client->conn->server_ports, &server->conn_entry );
+
+    if ((reply->handle = alloc_handle_no_access_check( current->process, server, req->access, 0 )))
+    {
+        list_remove( &client->connect_entry );
+        list_init( &client->connect_entry );
+        server->peer = (struct port *)grab_object( client );
+        client->peer = (struct port *)grab_object( server );
+        server->completing = client;
+    }
+    release_object( server );
+}
+
+/* let the accepted client go */
+DECL_HANDLER(alpc_complete_connect)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+
+    if (!port) return;
+    if (port->kind != PORT_SERVER) set_error( STATUS_INVALID_PORT_HANDLE );
+    else if (!port->completing) set_error( STATUS_INVALID_PARAMETER );
+    else
+    {
+        port->completing->connect_status = STATUS_SUCCESS;
+        wake_up( &port->completing->obj, 0 );
+        port->completing = NULL;
+    }
+    release_object( port );
+}
+
+/* send a request or a datagram */
+DECL_HANDLER(alpc_send_message)
+{
+    struct port *port, *target;
+    struct port_msg *msg;
+    struct port_wait *wait = NULL;
+    client_ptr_t context;
+    data_size_t size = get_req_data_size();
+    unsigned int status;
+
+    if (req->type != PORT_MSG_REQUEST && req->type != PORT_MSG_DATAGRAM)
+    {
+        set_error( STATUS_INVALID_PARAMETER );
+        return;
+    }
+    if (!(port = get_port_obj( current->process, req->handle, 0 ))) return;
+
+    if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len ))) set_error( status );
+    else if (!(target = send_target( port, &context ))) set_error( STATUS_PORT_DISCONNECTED );
+    else if (req->type == PORT_MSG_REQUEST && find_wait( port, current )) set_error( STATUS_UNSUCCESSFUL );
+    else if ((msg = port_msg_alloc( req->type, get_req_data(), size )))
+    {
+        msg->data_info  = req->data_info;
+        msg->context    = context;
+        msg->client_pid = current->process->id;
+        msg->client_tid = current->id;
+        if (req->type == PORT_MSG_REQUEST && !(wait = mem_alloc( sizeof(*wait) )))
+            free( msg );
+        else
+        {
+            queue_msg( target, msg );
+            reply->msg_id = msg->id;
+            if (wait)
+            {
+                wait->thread   = (struct thread *)grab_object( current );
+                wait->port     = (struct port *)grab_object( port );
+                wait->target   = (struct port *)grab_object( target );
+                wait->msg      = msg;
+                wait->msg_id   = msg->id;
+                wait->received = 0;
+                wait->status   = STATUS_PENDING;
+                wait->reply    = NULL;
+                msg->sender    = wait;
+                list_add_tail( &port_waits, &wait->entry );
+            }
+        }
+    }
+    release_object( port );
+}
+
+/* the reply to the calling thread's request, once there is one */
+DECL_HANDLER(alpc_get_reply)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_wait *wait;
+
+    if (!port) return;
+    if (!(wait = find_wait( port, current )) || wait->msg_id != req->msg_id)
+        set_error( STATUS_INVALID_PARAMETER );
+    else if (wait->status == STATUS_PENDING) set_error( STATUS_PENDING );
+    else
+    {
+        if (wait->status) set_error( wait->status );
+        else
+        {
+            reply->client_pid = wait->reply->client_pid;
+            reply->client_tid = wait->reply->client_tid;
+            set_reply_data( wait->reply->data, min( wait->reply->size, get_reply_max_size() ));
+        }
+        free_wait( wait );
+    }
+    release_object( port );
+}
+
+/* reply to a received request */
+DECL_HANDLER(alpc_reply_message)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_wait *wait;
+    data_size_t size = get_req_data_size();
+    unsigned int status;
+
+    if (!port) return;
+    LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
+        if (wait->msg_id == req->msg_id) break;
+
+    if (&wait->entry == &port_waits || !wait->received || wait->status != STATUS_PENDING ||
+        wait->thread->id != req->client_tid || wait->thread->process->id != req->client_pid ||
+        !can_reply_through( port, wait ))
+        set_error( STATUS_REPLY_MESSAGE_MISMATCH );
+    else if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len )))
+        set_error( status );
+    else if ((wait->reply = port_msg_alloc( PORT_MSG_REPLY, get_req_data(), size )))
+    {
+        wait->reply->id         = wait->msg_id;
+        wait->reply->client_pid = current->process->id;
+        wait->reply->client_tid = current->id;
+        end_wait( wait, STATUS_SUCCESS );
+    }
+    else set_error( STATUS_NO_MEMORY );
+    release_object( port );
+}
+
+/* take the next message */
+DECL_HANDLER(alpc_receive_message)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 ), *queue;
+    struct port_msg *msg;
+
+    if (!port) return;
+    queue = receive_port( port );
+    while ((msg = port_queue_head( &queue->queue )))
+    {
+        unqueue_msg( queue, msg );
+        if (!req->connections_only || msg->type == PORT_MSG_CONNECTION_REQUEST) break;
+        if (msg->type == PORT_MSG_REQUEST && msg->sender)
+            end_wait( msg->sender, STATUS_LPC_REPLY_LOST );
+        free( msg );
+    }
+    if (!msg)
+    {
+        if (queue->closed || (port->kind == PORT_CLIENT && !port->peer))
+            set_error( STATUS_PORT_DISCONNECTED );
+        else set_error( STATUS_PENDING );
+    }
+    else
+    {
+        reply->type        = msg->type;
+        reply->data_info   = msg->data_info;
+        reply->msg_id      = msg->id;
+        reply->callback_id = msg->callback_id;
+        reply->client_pid  = msg->client_pid;
+        reply->client_tid  = msg->client_tid;
+        reply->context     = msg->context;
+        reply->total       = msg->size;
+        set_reply_data( msg->data, min( msg->size, min( req->max_len, get_reply_max_size() )));
+        if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
+        free( msg );
+    }
+    release_object( port );
+}
+
+/* notify a port when the calling thread ends */
+DECL_HANDLER(alpc_register_terminate_port)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct terminate_port *reg;
+
+    if (!port) return;
+    if ((reg = mem_alloc( sizeof(*reg) )))
+    {
+        reg->thread = current;
+        reg->port   = (struct port *)grab_object( port );
+        list_add_tail( &terminate_ports, &reg->entry );
+    }
+    release_object( port );
+}
+
+/* basic information */
+DECL_HANDLER(alpc_query_port)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+
+    if (!port) return;
+    reply->kind         = port->kind;
+    reply->flags        = port->flags;
+    reply->max_msg_len  = port->max_msg_len;
+    reply->max_info_len = port->max_info_len;
+    release_object( port );
+}
