@@ -93,6 +93,9 @@ struct port
     struct list        connect_entry;  /* client port: in connecting_ports */
     void              *info;           /* client port: connection information from the server */
     data_size_t        info_len;
+    int                imp_level;      /* client port: SECURITY_QUALITY_OF_SERVICE */
+    int                dynamic_tracking;
+    struct token      *token;          /* client port: its token, captured for static tracking */
 };
 
 /* a thread waiting for the reply to its request */
@@ -107,6 +110,7 @@ struct port_wait
     int               received;        /* the request was received */
     unsigned int      status;          /* STATUS_PENDING until replied or abandoned */
     struct port_msg  *reply;
+    struct port_msg  *request;         /* the request, kept for its data entries */
 };
 
 /* a port to notify when a thread ends (NtRegisterThreadTerminatePort) */
@@ -183,6 +187,9 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->connect_msg    = NULL;
     port->info           = NULL;
     port->info_len       = 0;
+    port->imp_level      = SecurityAnonymous;
+    port->dynamic_tracking = 0;
+    port->token          = NULL;
     port_queue_init( &port->queue );
     list_init( &port->server_ports );
     list_init( &port->conn_entry );
@@ -260,6 +267,7 @@ static void free_wait( struct port_wait *wait )
     if (wait->msg) wait->msg->sender = NULL;
     list_remove( &wait->entry );
     free( wait->reply );
+    free( wait->request );
     release_object( wait->thread );
     release_object( wait->port );
     if (wait->target) release_object( wait->target );
@@ -409,6 +417,7 @@ static void port_destroy( struct object *obj )
     list_remove( &port->conn_entry );
     list_remove( &port->connect_entry );
     free( port->info );
+    if (port->token) release_object( port->token );
     if (port->conn) release_object( port->conn );
     if (port->owner) release_object( port->owner );
 }
@@ -467,6 +476,37 @@ static int can_reply_through( struct port *port, struct port_wait *wait )
     return port == wait->target || (port->kind == PORT_SERVER && port->conn == wait->target);
 }
 
+/* a request that was received through a port and still waits for its reply */
+static struct port_wait *find_received( struct port *port, unsigned int msg_id,
+                                        process_id_t pid, thread_id_t tid )
+{
+    struct port_wait *wait;
+
+    LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
+    {
+        if (wait->msg_id != msg_id) continue;
+        if (wait->received && wait->status == STATUS_PENDING && wait->thread->id == tid &&
+            wait->thread->process->id == pid && can_reply_through( port, wait ))
+            return wait;
+        break;
+    }
+    set_error( STATUS_REPLY_MESSAGE_MISMATCH );
+    return NULL;
+}
+
+/* the PORT_DATA_INFORMATION of a request must lie inside the message */
+static int check_data_info( const struct port_msg *msg )
+{
+    const unsigned int entry_size = 2 * sizeof(client_ptr_t);
+    unsigned int offset = msg->data_info, count;
+
+    if (offset < PORT_MSG_HEADER_SIZE || offset % sizeof(client_ptr_t)) return 0;
+    offset -= PORT_MSG_HEADER_SIZE;
+    if (offset + sizeof(client_ptr_t) > msg->size) return 0;
+    memcpy( &count, msg->data + offset, sizeof(count) );
+    return count <= (msg->size - offset - sizeof(client_ptr_t)) / entry_size;
+}
+
 /* create a connection port */
 DECL_HANDLER(alpc_create_port)
 {
@@ -505,17 +545,28 @@ DECL_HANDLER(alpc_connect_port)
     const struct security_descriptor *sd;
     const struct object_attributes *objattr = get_req_object_attributes( &sd, &name, &root );
     unsigned int access = PORT_CONNECT;
+    const struct sid *sid;
     const void *info;
     data_size_t info_len;
     struct port_msg *msg;
 
     if (!objattr) return;
-    info = get_req_data_after_objattr( objattr, &info_len );
+    sid = get_req_data_after_objattr( objattr, &info_len );
+    if (req->sid_len > info_len || (req->sid_len && !sid_valid_size( sid, req->sid_len )))
+    {
+        if (root) release_object( root );
+        set_error( STATUS_INVALID_PARAMETER );
+        return;
+    }
+    info = (const char *)sid + req->sid_len;
+    info_len -= req->sid_len;
     conn = open_named_object( root, &port_ops, &name, objattr->attributes );
     if (root) release_object( root );
     if (!conn) return;
 
     if (conn->kind != PORT_CONNECTION || conn->closed) set_error( STATUS_INVALID_PORT_HANDLE );
+    else if (req->sid_len && !equal_sid( sid, token_get_user( conn->owner->token )))
+        set_error( STATUS_SERVER_SID_MISMATCH );
     else if (check_object_access( NULL, &conn->obj, &access ))
     {
         info_len = min( info_len, conn->max_info_len );
@@ -529,6 +580,11 @@ DECL_HANDLER(alpc_connect_port)
                 client->connect_pid    = current->process->id;
                 client->connect_time   = current->process->start_time;
                 client->connect_waiting = 1;
+                client->imp_level      = req->imp_level;
+                client->dynamic_tracking = req->dynamic_tracking;
+                if (!req->dynamic_tracking)
+                    client->token = token_duplicate( thread_get_impersonation_token( current ), 0,
+                                                     req->imp_level, NULL, NULL, 0, NULL, 0 );
                 client->connect_msg    = msg;
                 msg->sender     = client;
                 msg->client_pid = current->process->id;
@@ -655,6 +711,12 @@ DECL_HANDLER(alpc_send_message)
         msg->client_tid = current->id;
         if (req->type == PORT_MSG_REQUEST && !(wait = mem_alloc( sizeof(*wait) )))
             free( msg );
+        else if (req->data_info && (req->type == PORT_MSG_DATAGRAM || !check_data_info( msg )))
+        {
+            set_error( STATUS_INVALID_PARAMETER );
+            free( wait );
+            free( msg );
+        }
         else
         {
             queue_msg( target, msg );
@@ -669,6 +731,8 @@ DECL_HANDLER(alpc_send_message)
                 wait->received = 0;
                 wait->status   = STATUS_PENDING;
                 wait->reply    = NULL;
+                wait->request  = req->data_info ? port_msg_alloc( msg->type, msg->data, msg->size ) : NULL;
+                if (wait->request) wait->request->data_info = msg->data_info;
                 msg->sender    = wait;
                 list_add_tail( &port_waits, &wait->entry );
             }
@@ -710,13 +774,7 @@ DECL_HANDLER(alpc_reply_message)
     unsigned int status;
 
     if (!port) return;
-    LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
-        if (wait->msg_id == req->msg_id) break;
-
-    if (&wait->entry == &port_waits || !wait->received || wait->status != STATUS_PENDING ||
-        wait->thread->id != req->client_tid || wait->thread->process->id != req->client_pid ||
-        !can_reply_through( port, wait ))
-        set_error( STATUS_REPLY_MESSAGE_MISMATCH );
+    if (!(wait = find_received( port, req->msg_id, req->client_pid, req->client_tid ))) ;
     else if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len )))
         set_error( status );
     else if ((wait->reply = port_msg_alloc( PORT_MSG_REPLY, get_req_data(), size )))
@@ -795,5 +853,82 @@ DECL_HANDLER(alpc_query_port)
     reply->flags        = port->flags;
     reply->max_msg_len  = port->max_msg_len;
     reply->max_info_len = port->max_info_len;
+    release_object( port );
+}
+
+/* copy between the server and a data entry of a waiting client */
+DECL_HANDLER(alpc_request_data)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_wait *wait;
+    const struct port_msg *request;
+    client_ptr_t entry[2];
+    unsigned int offset, count;
+    data_size_t size;
+    char *buffer;
+
+    if (!port) return;
+    if (!(wait = find_received( port, req->msg_id, req->client_pid, req->client_tid ))) goto done;
+    if (!(request = wait->request))
+    {
+        set_error( STATUS_INVALID_PARAMETER );
+        goto done;
+    }
+    offset = request->data_info - PORT_MSG_HEADER_SIZE;
+    memcpy( &count, request->data + offset, sizeof(count) );
+    if (req->index >= count)
+    {
+        set_error( STATUS_INVALID_PARAMETER );
+        goto done;
+    }
+    memcpy( entry, request->data + offset + sizeof(client_ptr_t) + req->index * sizeof(entry),
+            sizeof(entry) );
+    size = req->size;
+    if (size > (unsigned int)entry[1])
+    {
+        set_error( STATUS_INVALID_PARAMETER );
+        goto done;
+    }
+    if (req->write)
+    {
+        size = min( size, get_req_data_size() );
+        if (write_process_memory( wait->thread->process, entry[0], size, get_req_data() ))
+            reply->done = size;
+    }
+    else
+    {
+        size = min( size, get_reply_max_size() );
+        if ((buffer = set_reply_data_size( size )) &&
+            read_process_memory( wait->thread->process, entry[0], size, buffer ))
+            reply->done = size;
+    }
+done:
+    release_object( port );
+}
+
+/* take the security context of a request's sender */
+DECL_HANDLER(alpc_impersonate_client)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_wait *wait;
+    struct port *client;
+    struct token *token;
+
+    if (!port) return;
+    if ((wait = find_received( port, req->msg_id, req->client_pid, req->client_tid )))
+    {
+        client = wait->port->kind == PORT_CLIENT ? wait->port : NULL;
+        if (client && client->token)
+            token = token_duplicate( client->token, 0, client->imp_level, NULL, NULL, 0, NULL, 0 );
+        else
+            token = token_duplicate( thread_get_impersonation_token( wait->thread ), 0,
+                                     client ? client->imp_level : SecurityImpersonation,
+                                     NULL, NULL, 0, NULL, 0 );
+        if (token)
+        {
+            if (current->token) release_object( current->token );
+            current->token = token;
+        }
+    }
     release_object( port );
 }

@@ -199,6 +199,45 @@ static NTSTATUS send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type,
 }
 
 
+/* NtReadRequestData and NtWriteRequestData: the server finds the entry in its
+ * own copy of the request, so the receiver cannot point it elsewhere */
+static NTSTATUS request_data( HANDLE handle, LPC_MESSAGE *msg, ULONG index, void *buffer,
+                              ULONG size, ULONG *done, BOOL write )
+{
+    unsigned char *data;
+    ULONG id, pid, tid, count = 0;
+    unsigned int ret;
+
+    if (!msg) return STATUS_INVALID_PARAMETER;
+    id  = msg->MessageId;
+    pid = HandleToULong( msg->ClientId.UniqueProcess );
+    tid = HandleToULong( msg->ClientId.UniqueThread );
+    size = min( size, PORT_MAX_DATA );
+    if (!(data = malloc( size + 1 ))) return STATUS_NO_MEMORY;
+    if (write) memcpy( data, buffer, size );
+
+    SERVER_START_REQ( alpc_request_data )
+    {
+        req->handle     = wine_server_obj_handle( handle );
+        req->msg_id     = id;
+        req->client_pid = pid;
+        req->client_tid = tid;
+        req->index      = index;
+        req->write      = write;
+        req->size       = size;
+        if (write) wine_server_add_data( req, data, size );
+        else wine_server_set_reply( req, data, size );
+        if (!(ret = wine_server_call( req ))) count = reply->done;
+    }
+    SERVER_END_REQ;
+
+    if (!ret && !write) memcpy( buffer, data, count );
+    if (!ret && done) *done = count;
+    free( data );
+    return ret;
+}
+
+
 /***********************************************************************
  *             NtCreatePort (NTDLL.@)
  */
@@ -241,19 +280,27 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
     struct object_attributes *objattr;
     unsigned char data[PORT_MAX_INFO];
     HANDLE port = 0;
-    data_size_t len, size = 0;
+    data_size_t len, size = 0, sid_len;
     unsigned int ret;
 
     TRACE( "(%p,%s,%p,%p,%p,%p,%p,%p,%p)\n", handle, debugstr_us(name), qos,
            write, sid, read, max_len, info, info_len );
 
-    if (write || read || sid)
+    if (write || read)
     {
-        FIXME( "port views and server SID checks are not implemented\n" );
+        FIXME( "port views are not implemented\n" );
         return STATUS_NOT_IMPLEMENTED;
     }
     if (!handle || !name || !qos) return STATUS_INVALID_PARAMETER;
     *handle = 0;
+    sid_len = 0;
+    if (sid)
+    {
+        const SID *required = sid;
+        if (required->Revision != SID_REVISION || required->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
+            return STATUS_INVALID_SID;
+        sid_len = offsetof( SID, SubAuthority[required->SubAuthorityCount] );
+    }
     if (info && info_len) size = min( *info_len, sizeof(data) );
     if (size) memcpy( data, info, size );
 
@@ -267,7 +314,9 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
         req->imp_level        = qos->ImpersonationLevel;
         req->dynamic_tracking = qos->ContextTrackingMode == SECURITY_DYNAMIC_TRACKING;
         req->effective_only   = qos->EffectiveOnly;
+        req->sid_len          = sid_len;
         wine_server_add_data( req, objattr, len );
+        wine_server_add_data( req, sid, sid_len );
         wine_server_add_data( req, data, size );
         if (!(ret = wine_server_call( req ))) port = wine_server_ptr_handle( reply->handle );
     }
@@ -518,8 +567,8 @@ NTSTATUS WINAPI NtReplyWaitReplyPort( HANDLE handle, LPC_MESSAGE *reply )
 NTSTATUS WINAPI NtReadRequestData( HANDLE handle, LPC_MESSAGE *msg, ULONG index, void *buffer,
                                    ULONG size, ULONG *read )
 {
-    FIXME( "(%p,%p,%u,%p,%u,%p),stub!\n", handle, msg, (int)index, buffer, (int)size, read );
-    return STATUS_NOT_IMPLEMENTED;
+    TRACE( "(%p,%p,%u,%p,%u,%p)\n", handle, msg, (int)index, buffer, (int)size, read );
+    return request_data( handle, msg, index, buffer, size, read, FALSE );
 }
 
 
@@ -529,8 +578,8 @@ NTSTATUS WINAPI NtReadRequestData( HANDLE handle, LPC_MESSAGE *msg, ULONG index,
 NTSTATUS WINAPI NtWriteRequestData( HANDLE handle, LPC_MESSAGE *msg, ULONG index, void *buffer,
                                     ULONG size, ULONG *written )
 {
-    FIXME( "(%p,%p,%u,%p,%u,%p),stub!\n", handle, msg, (int)index, buffer, (int)size, written );
-    return STATUS_NOT_IMPLEMENTED;
+    TRACE( "(%p,%p,%u,%p,%u,%p)\n", handle, msg, (int)index, buffer, (int)size, written );
+    return request_data( handle, msg, index, buffer, size, written, TRUE );
 }
 
 
@@ -539,8 +588,26 @@ NTSTATUS WINAPI NtWriteRequestData( HANDLE handle, LPC_MESSAGE *msg, ULONG index
  */
 NTSTATUS WINAPI NtImpersonateClientOfPort( HANDLE handle, PORT_MESSAGE *msg )
 {
-    FIXME( "(%p,%p),stub!\n", handle, msg );
-    return STATUS_NOT_IMPLEMENTED;
+    LPC_MESSAGE *lpc = (LPC_MESSAGE *)msg;
+    ULONG id, pid, tid;
+    unsigned int ret;
+
+    TRACE( "(%p,%p)\n", handle, msg );
+    if (!msg) return STATUS_INVALID_PARAMETER;
+    id  = lpc->MessageId;
+    pid = HandleToULong( lpc->ClientId.UniqueProcess );
+    tid = HandleToULong( lpc->ClientId.UniqueThread );
+
+    SERVER_START_REQ( alpc_impersonate_client )
+    {
+        req->handle     = wine_server_obj_handle( handle );
+        req->msg_id     = id;
+        req->client_pid = pid;
+        req->client_tid = tid;
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
 }
 
 
