@@ -51,6 +51,10 @@
 
 #define ALPC_PORFLG_WAITABLE_PORT  0x00040000
 
+/* bounds what a sender that nobody reads can make the server hold (Windows
+ * charges a pool quota instead) */
+#define PORT_QUEUE_LIMIT  16384
+
 static const WCHAR port_name[] = {'A','L','P','C',' ','P','o','r','t'};
 
 struct type_descr alpc_port_type =
@@ -565,6 +569,7 @@ DECL_HANDLER(alpc_connect_port)
     if (!conn) return;
 
     if (conn->kind != PORT_CONNECTION || conn->closed) set_error( STATUS_INVALID_PORT_HANDLE );
+    else if (conn->queue.count >= PORT_QUEUE_LIMIT) set_error( STATUS_NO_MEMORY );
     else if (req->sid_len && !equal_sid( sid, token_get_user( conn->owner->token )))
         set_error( STATUS_SERVER_SID_MISMATCH );
     else if (check_object_access( NULL, &conn->obj, &access ))
@@ -703,6 +708,7 @@ DECL_HANDLER(alpc_send_message)
     if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len ))) set_error( status );
     else if (!(target = send_target( port, &context ))) set_error( STATUS_PORT_DISCONNECTED );
     else if (req->type == PORT_MSG_REQUEST && find_wait( port, current )) set_error( STATUS_UNSUCCESSFUL );
+    else if (target->queue.count >= PORT_QUEUE_LIMIT) set_error( STATUS_NO_MEMORY );
     else if ((msg = port_msg_alloc( req->type, get_req_data(), size )))
     {
         msg->data_info  = req->data_info;
