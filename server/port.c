@@ -688,62 +688,91 @@ DECL_HANDLER(alpc_complete_connect)
     release_object( port );
 }
 
-/* send a request or a datagram */
-DECL_HANDLER(alpc_send_message)
+static struct port_wait *create_wait( struct port *port, struct port *target, struct port_msg *msg )
 {
-    struct port *port, *target;
+    struct port_wait *wait;
+
+    if (!(wait = mem_alloc( sizeof(*wait) ))) return NULL;
+    wait->request = NULL;
+    if (msg->data_info && !(wait->request = port_msg_alloc( msg->type, msg->data, msg->size )))
+    {
+        free( wait );
+        return NULL;
+    }
+    if (wait->request) wait->request->data_info = msg->data_info;
+    wait->thread   = (struct thread *)grab_object( current );
+    wait->port     = (struct port *)grab_object( port );
+    wait->target   = (struct port *)grab_object( target );
+    wait->msg      = msg;
+    wait->received = 0;
+    wait->status   = STATUS_PENDING;
+    wait->reply    = NULL;
+    msg->sender    = wait;
+    list_add_tail( &port_waits, &wait->entry );
+    return wait;
+}
+
+/* queue a request or a datagram from the current thread; returns its MessageId */
+static unsigned int send_message( struct port *port, unsigned int type, const void *data, data_size_t size,
+                                  data_size_t total_len, unsigned int data_info )
+{
+    struct port *target;
     struct port_msg *msg;
     struct port_wait *wait = NULL;
     client_ptr_t context;
-    data_size_t size = get_req_data_size();
     unsigned int status;
 
-    if (req->type != PORT_MSG_REQUEST && req->type != PORT_MSG_DATAGRAM)
+    if (type != PORT_MSG_REQUEST && type != PORT_MSG_DATAGRAM) status = STATUS_INVALID_PARAMETER;
+    else status = port_check_msg_lengths( size, total_len, port->max_msg_len );
+    if (status)
+    {
+        set_error( status );
+        return 0;
+    }
+    if (!(target = send_target( port, &context )))
+    {
+        set_error( STATUS_PORT_DISCONNECTED );
+        return 0;
+    }
+    if (type == PORT_MSG_REQUEST && find_wait( port, current ))
+    {
+        set_error( STATUS_UNSUCCESSFUL );  /* the thread already waits for a reply there */
+        return 0;
+    }
+    if (target->queue.count >= PORT_QUEUE_LIMIT)
+    {
+        set_error( STATUS_NO_MEMORY );
+        return 0;
+    }
+    if (!(msg = port_msg_alloc( type, data, size ))) return 0;
+    msg->data_info  = data_info;
+    msg->context    = context;
+    msg->client_pid = current->process->id;
+    msg->client_tid = current->id;
+    if (data_info && (type == PORT_MSG_DATAGRAM || !check_data_info( msg )))
     {
         set_error( STATUS_INVALID_PARAMETER );
-        return;
+        free( msg );
+        return 0;
     }
-    if (!(port = get_port_obj( current->process, req->handle, 0 ))) return;
-
-    if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len ))) set_error( status );
-    else if (!(target = send_target( port, &context ))) set_error( STATUS_PORT_DISCONNECTED );
-    else if (req->type == PORT_MSG_REQUEST && find_wait( port, current )) set_error( STATUS_UNSUCCESSFUL );
-    else if (target->queue.count >= PORT_QUEUE_LIMIT) set_error( STATUS_NO_MEMORY );
-    else if ((msg = port_msg_alloc( req->type, get_req_data(), size )))
+    if (type == PORT_MSG_REQUEST && !(wait = create_wait( port, target, msg )))
     {
-        msg->data_info  = req->data_info;
-        msg->context    = context;
-        msg->client_pid = current->process->id;
-        msg->client_tid = current->id;
-        if (req->type == PORT_MSG_REQUEST && !(wait = mem_alloc( sizeof(*wait) )))
-            free( msg );
-        else if (req->data_info && (req->type == PORT_MSG_DATAGRAM || !check_data_info( msg )))
-        {
-            set_error( STATUS_INVALID_PARAMETER );
-            free( wait );
-            free( msg );
-        }
-        else
-        {
-            queue_msg( target, msg );
-            reply->msg_id = msg->id;
-            if (wait)
-            {
-                wait->thread   = (struct thread *)grab_object( current );
-                wait->port     = (struct port *)grab_object( port );
-                wait->target   = (struct port *)grab_object( target );
-                wait->msg      = msg;
-                wait->msg_id   = msg->id;
-                wait->received = 0;
-                wait->status   = STATUS_PENDING;
-                wait->reply    = NULL;
-                wait->request  = req->data_info ? port_msg_alloc( msg->type, msg->data, msg->size ) : NULL;
-                if (wait->request) wait->request->data_info = msg->data_info;
-                msg->sender    = wait;
-                list_add_tail( &port_waits, &wait->entry );
-            }
-        }
+        free( msg );
+        return 0;
     }
+    queue_msg( target, msg );
+    if (wait) wait->msg_id = msg->id;
+    return msg->id;
+}
+
+/* send a request or a datagram */
+DECL_HANDLER(alpc_send_message)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+
+    if (!port) return;
+    reply->msg_id = send_message( port, req->type, get_req_data(), get_req_data_size(),
+                                  req->total_len, req->data_info );
     release_object( port );
 }
 
