@@ -373,7 +373,7 @@ NTSTATUS WINAPI NtListenPort( HANDLE handle, LPC_MESSAGE *msg )
 /***********************************************************************
  *             NtAcceptConnectPort (NTDLL.@)
  */
-NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, ULONG context, LPC_MESSAGE *msg, BOOLEAN accept,
+NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, void *context, LPC_MESSAGE *msg, BOOLEAN accept,
                                      LPC_SECTION_WRITE *write, LPC_SECTION_READ *read )
 {
     unsigned char data[PORT_MAX_INFO];
@@ -381,7 +381,7 @@ NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, ULONG context, LPC_MESSAGE 
     ULONG id, pid, tid;
     unsigned int ret;
 
-    TRACE( "(%p,%#x,%p,%d,%p,%p)\n", handle, (int)context, msg, accept, write, read );
+    TRACE( "(%p,%p,%p,%d,%p,%p)\n", handle, context, msg, accept, write, read );
 
     if (write || read)
     {
@@ -400,7 +400,7 @@ NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, ULONG context, LPC_MESSAGE 
     SERVER_START_REQ( alpc_accept_connect )
     {
         req->access     = PORT_ALL_ACCESS;
-        req->context    = context;
+        req->context    = wine_server_client_ptr( context );
         req->msg_id     = id;
         req->client_pid = pid;
         req->client_tid = tid;
@@ -530,9 +530,9 @@ NTSTATUS WINAPI NtReplyPort( HANDLE handle, LPC_MESSAGE *reply_msg )
 /***********************************************************************
  *             NtReplyWaitReceivePort (NTDLL.@)
  */
-NTSTATUS WINAPI NtReplyWaitReceivePort( HANDLE handle, ULONG *context, LPC_MESSAGE *reply, LPC_MESSAGE *msg )
+NTSTATUS WINAPI NtReplyWaitReceivePort( HANDLE handle, void **context, LPC_MESSAGE *reply, LPC_MESSAGE *msg )
 {
-    return NtReplyWaitReceivePortEx( handle, (void **)context, (PORT_MESSAGE *)reply,
+    return NtReplyWaitReceivePortEx( handle, context, (PORT_MESSAGE *)reply,
                                      (PORT_MESSAGE *)msg, NULL );
 }
 
