@@ -95,6 +95,8 @@ struct port
     int                connect_waiting;/* client port: the connecting thread has no outcome yet */
     struct port_msg   *connect_msg;    /* client port: its queued connection request */
     struct list        connect_entry;  /* client port: in connecting_ports */
+    struct list        waiter_entry;   /* client port: in connect_waiters */
+    obj_handle_t       connect_handle; /* client port: the connecting thread's handle */
     void              *info;           /* client port: connection information from the server */
     data_size_t        info_len;
     int                imp_level;      /* client port: SECURITY_QUALITY_OF_SERVICE */
@@ -126,7 +128,8 @@ struct terminate_port
 };
 
 static struct list port_waits = LIST_INIT( port_waits );
-static struct list connecting_ports = LIST_INIT( connecting_ports );
+static struct list connecting_ports = LIST_INIT( connecting_ports );  /* not accepted yet */
+static struct list connect_waiters = LIST_INIT( connect_waiters );    /* not told the outcome yet */
 static struct list terminate_ports = LIST_INIT( terminate_ports );
 static unsigned int last_msg_id;
 
@@ -198,6 +201,8 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     list_init( &port->server_ports );
     list_init( &port->conn_entry );
     list_init( &port->connect_entry );
+    list_init( &port->waiter_entry );
+    port->connect_handle = 0;
 }
 
 static struct port *create_port( enum port_kind kind, unsigned int flags, unsigned int max_msg_len,
@@ -420,10 +425,32 @@ static void port_destroy( struct object *obj )
     port_queue_clear( &port->queue );
     list_remove( &port->conn_entry );
     list_remove( &port->connect_entry );
+    list_remove( &port->waiter_entry );
     free( port->info );
     if (port->token) release_object( port->token );
     if (port->conn) release_object( port->conn );
     if (port->owner) release_object( port->owner );
+}
+
+/* A connecting thread got a handle to its client port before the outcome was
+ * known.  If it dies meanwhile, nobody can return that handle: close it. */
+static void close_connect_handles( struct thread *thread )
+{
+    struct port *port, *next;
+    unsigned int error = get_error();
+
+    LIST_FOR_EACH_ENTRY_SAFE( port, next, &connect_waiters, struct port, waiter_entry )
+    {
+        struct object *obj;
+
+        if (port->connect_tid != thread->id) continue;
+        list_remove( &port->waiter_entry );
+        list_init( &port->waiter_entry );
+        if (!(obj = get_handle_obj( thread->process, port->connect_handle, 0, &port_ops ))) continue;
+        if (obj == &port->obj) close_handle( thread->process, port->connect_handle );
+        release_object( obj );
+    }
+    set_error( error );
 }
 
 /* the thread ended: send LPC_CLIENT_DIED where it asked, drop what it waited for */
@@ -454,6 +481,7 @@ void port_thread_terminated( struct thread *thread )
     }
     LIST_FOR_EACH_ENTRY_SAFE( wait, next_wait, &port_waits, struct port_wait, entry )
         if (wait->thread == thread) free_wait( wait );
+    close_connect_handles( thread );
 }
 
 /* where a message sent through a port goes, and the context the receiver sees */
@@ -598,6 +626,8 @@ DECL_HANDLER(alpc_connect_port)
                 client->connect_id = msg->id;
                 list_add_tail( &connecting_ports, &client->connect_entry );
                 reply->handle = alloc_handle_no_access_check( current->process, client, req->access, 0 );
+                if ((client->connect_handle = reply->handle))
+                    list_add_tail( &connect_waiters, &client->waiter_entry );
             }
             release_object( client );
         }
@@ -616,6 +646,8 @@ DECL_HANDLER(alpc_connect_result)
     else
     {
         port->connect_waiting = 0;
+        list_remove( &port->waiter_entry );
+        list_init( &port->waiter_entry );
         reply->max_msg_len = port->max_msg_len;
         set_reply_data( port->info, min( port->info_len, get_reply_max_size() ));
     }

@@ -52,6 +52,16 @@ WINE_DEFAULT_DEBUG_CHANNEL(port);
 
 #define ALPC_PORFLG_WAITABLE_PORT   0x00040000
 
+/* fault before the server acts, as Windows' probes of output buffers do */
+static void probe_write( void *ptr, SIZE_T size )
+{
+    volatile char *p = ptr;
+
+    if (!ptr || !size) return;
+    p[0] = p[0];
+    p[size - 1] = p[size - 1];
+}
+
 static NTSTATUS create_port( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
                              ULONG msg_len, ULONG flags )
 {
@@ -60,7 +70,7 @@ static NTSTATUS create_port( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info
     unsigned int ret;
 
     TRACE( "(%p,%p,%u,%u,%#x)\n", handle, attr, (int)info_len, (int)msg_len, (int)flags );
-    if (!attr) return STATUS_INVALID_PARAMETER;
+    if (!handle) return STATUS_ACCESS_VIOLATION;
     *handle = 0;
     if ((ret = alloc_object_attributes( attr, &objattr, &len ))) return ret;
 
@@ -119,6 +129,8 @@ static NTSTATUS receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg
     unsigned int ret;
 
     if (!msg) return STATUS_INVALID_PARAMETER;
+    probe_write( msg, PORT_HEADER_SIZE );
+    if (context) probe_write( context, sizeof(*context) );
     if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
     timeout = get_deadline( timeout, &deadline );
     for (;;)
@@ -293,6 +305,12 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
     }
     if (!handle || !name || !qos) return STATUS_INVALID_PARAMETER;
     *handle = 0;
+    if (max_len) probe_write( max_len, sizeof(*max_len) );
+    if (info_len)
+    {
+        probe_write( info_len, sizeof(*info_len) );
+        probe_write( info, *info_len );
+    }
     sid_len = 0;
     if (sid)
     {
@@ -456,6 +474,7 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
     if (!msg_in || !msg_out) return STATUS_INVALID_PARAMETER;
     if ((msg_in->MessageType & 0xff) && (msg_in->MessageType & 0xff) != LPC_MSG_REQUEST)
         return STATUS_INVALID_PARAMETER;
+    probe_write( msg_out, PORT_HEADER_SIZE );
     if ((ret = send_message( handle, msg_in, LPC_MSG_REQUEST, &id ))) return ret;
     if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
 
@@ -546,6 +565,8 @@ NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_ME
     NTSTATUS status;
 
     TRACE( "(%p,%p,%p,%p,%p)\n", handle, context, reply, msg, timeout );
+    if (!msg) return STATUS_INVALID_PARAMETER;
+    probe_write( msg, PORT_HEADER_SIZE );
     if (reply && (status = NtReplyPort( handle, (LPC_MESSAGE *)reply ))) return status;
     return receive_message( handle, context, (LPC_MESSAGE *)msg, timeout, FALSE );
 }
