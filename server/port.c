@@ -132,6 +132,7 @@ static struct list connecting_ports = LIST_INIT( connecting_ports );  /* not acc
 static struct list connect_waiters = LIST_INIT( connect_waiters );    /* not told the outcome yet */
 static struct list terminate_ports = LIST_INIT( terminate_ports );
 static unsigned int last_msg_id;
+static struct port *hard_error_port;  /* set once; Wine raises no hard errors through it */
 
 static void port_dump( struct object *obj, int verbose );
 static int port_signaled( struct object *obj, struct wait_queue_entry *entry );
@@ -982,7 +983,8 @@ DECL_HANDLER(alpc_impersonate_client)
     struct token *token;
 
     if (!port) return;
-    if ((wait = find_received( port, req->msg_id, req->client_pid, req->client_tid )))
+    if (port->kind != PORT_SERVER) set_error( STATUS_INVALID_PORT_HANDLE );
+    else if ((wait = find_received( port, req->msg_id, req->client_pid, req->client_tid )))
     {
         client = wait->port->kind == PORT_CLIENT ? wait->port : NULL;
         if (client && client->token)
@@ -997,5 +999,22 @@ DECL_HANDLER(alpc_impersonate_client)
             current->token = token;
         }
     }
+    release_object( port );
+}
+
+/* the port that would receive the system's hard errors */
+DECL_HANDLER(alpc_set_hard_error_port)
+{
+    static const struct luid tcb_privilege = { 7, 0 };  /* SeTcbPrivilege */
+    struct port *port;
+
+    if (!thread_single_check_privilege( current, tcb_privilege ))
+    {
+        set_error( STATUS_PRIVILEGE_NOT_HELD );
+        return;
+    }
+    if (!(port = get_port_obj( current->process, req->handle, 0 ))) return;
+    if (hard_error_port) set_error( STATUS_UNSUCCESSFUL );
+    else hard_error_port = (struct port *)grab_object( port );
     release_object( port );
 }

@@ -678,6 +678,14 @@ NTSTATUS WINAPI NtRegisterThreadTerminatePort( HANDLE handle )
  */
 NTSTATUS WINAPI NtSetDefaultHardErrorPort( HANDLE handle )
 {
-    FIXME( "(%p),stub!\n", handle );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned int ret;
+
+    TRACE( "(%p)\n", handle );
+    SERVER_START_REQ( alpc_set_hard_error_port )
+    {
+        req->handle = wine_server_obj_handle( handle );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
 }
