@@ -113,6 +113,9 @@ struct port_wait
     struct port      *target;          /* port whose queue got the request */
     struct port_msg  *msg;             /* the request while it is queued */
     unsigned int      msg_id;
+    unsigned int      callback_id;     /* a callback's CallbackId, 0 for a request */
+    struct thread    *callee;          /* a callback's: the thread it calls */
+    struct port_msg  *callback;        /* a callback to this waiter, not picked up yet */
     int               received;        /* the request was received */
     unsigned int      status;          /* STATUS_PENDING until replied or abandoned */
     struct port_msg  *reply;
@@ -241,7 +244,7 @@ static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
     struct thread *thread = get_wait_queue_thread( entry );
     struct port_wait *wait;
 
-    if ((wait = find_wait( port, thread ))) return wait->status != STATUS_PENDING;
+    if ((wait = find_wait( port, thread ))) return wait->status != STATUS_PENDING || wait->callback;
     switch (port->kind)
     {
     case PORT_CLIENT:
@@ -278,6 +281,8 @@ static void free_wait( struct port_wait *wait )
     list_remove( &wait->entry );
     free( wait->reply );
     free( wait->request );
+    free( wait->callback );
+    if (wait->callee) release_object( wait->callee );
     release_object( wait->thread );
     release_object( wait->port );
     if (wait->target) release_object( wait->target );
@@ -481,7 +486,10 @@ void port_thread_terminated( struct thread *thread )
         free( reg );
     }
     LIST_FOR_EACH_ENTRY_SAFE( wait, next_wait, &port_waits, struct port_wait, entry )
+    {
         if (wait->thread == thread) free_wait( wait );
+        else if (wait->callee == thread) end_wait( wait, STATUS_PORT_DISCONNECTED );
+    }
     close_connect_handles( thread );
 }
 
@@ -510,14 +518,14 @@ static int can_reply_through( struct port *port, struct port_wait *wait )
 }
 
 /* a request that was received through a port and still waits for its reply */
-static struct port_wait *find_received( struct port *port, unsigned int msg_id,
+static struct port_wait *find_received( struct port *port, unsigned int msg_id, unsigned int callback_id,
                                         process_id_t pid, thread_id_t tid )
 {
     struct port_wait *wait;
 
     LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
     {
-        if (wait->msg_id != msg_id) continue;
+        if (wait->msg_id != msg_id || wait->callback_id != callback_id) continue;
         if (wait->received && wait->status == STATUS_PENDING && wait->thread->id == tid &&
             wait->thread->process->id == pid && can_reply_through( port, wait ))
             return wait;
@@ -737,6 +745,10 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
     wait->port     = (struct port *)grab_object( port );
     wait->target   = (struct port *)grab_object( target );
     wait->msg      = msg;
+    wait->msg_id   = 0;
+    wait->callback_id = 0;
+    wait->callee   = NULL;
+    wait->callback = NULL;
     wait->received = 0;
     wait->status   = STATUS_PENDING;
     wait->reply    = NULL;
@@ -809,27 +821,82 @@ DECL_HANDLER(alpc_send_message)
     release_object( port );
 }
 
-/* the reply to the calling thread's request, once there is one */
+/* the reply to the calling thread's request, or a callback, once there is one */
 DECL_HANDLER(alpc_get_reply)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_wait *wait;
+    struct port_msg *msg;
 
     if (!port) return;
-    if (!(wait = find_wait( port, current )) || wait->msg_id != req->msg_id)
+    if (!(wait = find_wait( port, current )) || (req->msg_id && wait->msg_id != req->msg_id))
         set_error( STATUS_INVALID_PARAMETER );
+    else if ((msg = wait->callback))
+    {
+        wait->callback = NULL;
+        reply->type        = msg->type;
+        reply->msg_id      = msg->id;
+        reply->callback_id = msg->callback_id;
+        reply->client_pid  = msg->client_pid;
+        reply->client_tid  = msg->client_tid;
+        set_reply_data( msg->data, min( msg->size, get_reply_max_size() ));
+        free( msg );
+    }
     else if (wait->status == STATUS_PENDING) set_error( STATUS_PENDING );
     else
     {
         if (wait->status) set_error( wait->status );
         else
         {
+            reply->type       = PORT_MSG_REPLY;
+            reply->msg_id     = wait->msg_id;
             reply->client_pid = wait->reply->client_pid;
             reply->client_tid = wait->reply->client_tid;
             set_reply_data( wait->reply->data, min( wait->reply->size, get_reply_max_size() ));
         }
         free_wait( wait );
     }
+    release_object( port );
+}
+
+/* call back a client that waits for its reply: the server thread then waits for the answer */
+DECL_HANDLER(alpc_send_callback)
+{
+    static unsigned int last_callback_id;
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    data_size_t size = get_req_data_size();
+    struct port_wait *caller, *wait;
+    struct port_msg *msg;
+    unsigned int status;
+
+    if (!port) return;
+    if (!(caller = find_received( port, req->msg_id, 0, req->client_pid, req->client_tid ))) goto done;
+    if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len )))
+        set_error( status );
+    else if (caller->callback || find_wait( port, current )) set_error( STATUS_UNSUCCESSFUL );
+    else if ((msg = port_msg_alloc( PORT_MSG_REQUEST, get_req_data(), size )))
+    {
+        /* the callback goes straight to the waiting thread, as received */
+        if (!(wait = create_wait( port, caller->port, msg )))
+        {
+            free( msg );
+            goto done;
+        }
+        wait->msg         = NULL;
+        wait->received    = 1;
+        wait->msg_id      = caller->msg_id;
+        wait->callback_id = port_next_id( &last_callback_id );
+        wait->callee      = (struct thread *)grab_object( caller->thread );
+        msg->sender       = NULL;
+        msg->id           = wait->msg_id;
+        msg->callback_id  = wait->callback_id;
+        msg->client_pid   = current->process->id;
+        msg->client_tid   = current->id;
+        caller->callback  = msg;
+        wake_up( &caller->port->obj, 0 );
+        reply->callback_id = wait->callback_id;
+    }
+done:
     release_object( port );
 }
 
@@ -842,7 +909,7 @@ DECL_HANDLER(alpc_reply_message)
     unsigned int status;
 
     if (!port) return;
-    if (!(wait = find_received( port, req->msg_id, req->client_pid, req->client_tid ))) ;
+    if (!(wait = find_received( port, req->msg_id, req->callback_id, req->client_pid, req->client_tid ))) ;
     else if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len )))
         set_error( status );
     else if ((wait->reply = port_msg_alloc( PORT_MSG_REPLY, get_req_data(), size )))
@@ -936,7 +1003,7 @@ DECL_HANDLER(alpc_request_data)
     char *buffer;
 
     if (!port) return;
-    if (!(wait = find_received( port, req->msg_id, req->client_pid, req->client_tid ))) goto done;
+    if (!(wait = find_received( port, req->msg_id, 0, req->client_pid, req->client_tid ))) goto done;
     if (!(request = wait->request))
     {
         set_error( STATUS_INVALID_PARAMETER );
@@ -984,7 +1051,7 @@ DECL_HANDLER(alpc_impersonate_client)
 
     if (!port) return;
     if (port->kind != PORT_SERVER) set_error( STATUS_INVALID_PORT_HANDLE );
-    else if ((wait = find_received( port, req->msg_id, req->client_pid, req->client_tid )))
+    else if ((wait = find_received( port, req->msg_id, 0, req->client_pid, req->client_tid )))
     {
         client = wait->port->kind == PORT_CLIENT ? wait->port : NULL;
         if (client && client->token)

@@ -461,25 +461,16 @@ NTSTATUS WINAPI NtRequestPort( HANDLE handle, LPC_MESSAGE *msg )
 }
 
 
-/***********************************************************************
- *             NtRequestWaitReplyPort (NTDLL.@)
- */
-NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_MESSAGE *msg_out )
+/* wait for the reply to the thread's request on a port, or for a callback to answer */
+static NTSTATUS wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out )
 {
     unsigned char *data;
     unsigned int ret;
-    ULONG id = 0;
 
-    TRACE( "(%p,%p,%p)\n", handle, msg_in, msg_out );
-    if (!msg_in || !msg_out) return STATUS_INVALID_PARAMETER;
-    if ((msg_in->MessageType & 0xff) && (msg_in->MessageType & 0xff) != LPC_MSG_REQUEST)
-        return STATUS_INVALID_PARAMETER;
-    probe_write( msg_out, PORT_HEADER_SIZE );
-    if ((ret = send_message( handle, msg_in, LPC_MSG_REQUEST, &id ))) return ret;
     if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
-
     for (;;)
     {
+        ULONG type = 0, msg_id = 0, callback_id = 0;
         process_id_t pid = 0;
         thread_id_t tid = 0;
         data_size_t size = 0;
@@ -491,16 +482,19 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
             wine_server_set_reply( req, data, PORT_MAX_DATA );
             if (!(ret = wine_server_call( req )))
             {
-                pid  = reply->client_pid;
-                tid  = reply->client_tid;
-                size = wine_server_reply_size( reply );
+                type        = reply->type;
+                msg_id      = reply->msg_id;
+                callback_id = reply->callback_id;
+                pid         = reply->client_pid;
+                tid         = reply->client_tid;
+                size        = wine_server_reply_size( reply );
             }
         }
         SERVER_END_REQ;
 
         if (!ret)
         {
-            fill_header( msg_out, LPC_MSG_REPLY, size, 0, pid, tid, id, 0 );
+            fill_header( msg_out, type, size, 0, pid, tid, msg_id, callback_id );
             memcpy( msg_out->Data, data, size );
             break;
         }
@@ -511,6 +505,61 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
     return ret;
 }
 
+/* a server's request to a client that waits in NtRequestWaitReplyPort */
+static NTSTATUS send_callback( HANDLE handle, const LPC_MESSAGE *msg, ULONG *id )
+{
+    unsigned char data[0xffff];
+    USHORT size, total, data_info;
+    ULONG pid, tid;
+    unsigned int ret;
+
+    if ((ret = get_message_data( msg, &size, &total, &data_info ))) return ret;
+    memcpy( data, msg->Data, size );
+    *id = msg->MessageId;
+    pid = HandleToULong( msg->ClientId.UniqueProcess );
+    tid = HandleToULong( msg->ClientId.UniqueThread );
+
+    SERVER_START_REQ( alpc_send_callback )
+    {
+        req->handle     = wine_server_obj_handle( handle );
+        req->msg_id     = *id;
+        req->client_pid = pid;
+        req->client_tid = tid;
+        req->total_len  = total;
+        wine_server_add_data( req, data, size );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
+
+
+/***********************************************************************
+ *             NtRequestWaitReplyPort (NTDLL.@)
+ */
+NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_MESSAGE *msg_out )
+{
+    unsigned int ret;
+    ULONG id = 0;
+
+    TRACE( "(%p,%p,%p)\n", handle, msg_in, msg_out );
+    if (!msg_in || !msg_out) return STATUS_INVALID_PARAMETER;
+    probe_write( msg_out, PORT_HEADER_SIZE );
+    switch (msg_in->MessageType & 0xff)
+    {
+    case 0:
+        ret = send_message( handle, msg_in, LPC_MSG_REQUEST, &id );
+        break;
+    case LPC_MSG_REQUEST:  /* a callback to the sender of a request */
+        ret = send_callback( handle, msg_in, &id );
+        break;
+    default:
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (ret) return ret;
+    return wait_reply( handle, id, msg_out );
+}
+
 
 /***********************************************************************
  *             NtReplyPort (NTDLL.@)
@@ -519,13 +568,14 @@ NTSTATUS WINAPI NtReplyPort( HANDLE handle, LPC_MESSAGE *reply_msg )
 {
     unsigned char data[0xffff];
     USHORT size, total, data_info;
-    ULONG id, pid, tid;
+    ULONG id, callback_id, pid, tid;
     unsigned int ret;
 
     TRACE( "(%p,%p)\n", handle, reply_msg );
     if ((ret = get_message_data( reply_msg, &size, &total, &data_info ))) return ret;
     memcpy( data, reply_msg->Data, size );
     id  = reply_msg->MessageId;
+    callback_id = reply_msg->SectionSize;
     pid = HandleToULong( reply_msg->ClientId.UniqueProcess );
     tid = HandleToULong( reply_msg->ClientId.UniqueThread );
     if (!id) return STATUS_INVALID_PARAMETER;
@@ -533,15 +583,16 @@ NTSTATUS WINAPI NtReplyPort( HANDLE handle, LPC_MESSAGE *reply_msg )
     SERVER_START_REQ( alpc_reply_message )
     {
         req->handle     = wine_server_obj_handle( handle );
-        req->msg_id     = id;
-        req->client_pid = pid;
-        req->client_tid = tid;
-        req->total_len  = total;
+        req->msg_id      = id;
+        req->callback_id = callback_id;
+        req->client_pid  = pid;
+        req->client_tid  = tid;
+        req->total_len   = total;
         wine_server_add_data( req, data, size );
         ret = wine_server_call( req );
     }
     SERVER_END_REQ;
-    TRACE( "%p: reply to %u -> %#x\n", handle, (int)id, ret );
+    TRACE( "%p: reply to %u/%u -> %#x\n", handle, (int)id, (int)callback_id, ret );
     return ret;
 }
 
@@ -577,8 +628,14 @@ NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_ME
  */
 NTSTATUS WINAPI NtReplyWaitReplyPort( HANDLE handle, LPC_MESSAGE *reply )
 {
-    FIXME( "(%p,%p),stub!\n", handle, reply );
-    return STATUS_NOT_IMPLEMENTED;
+    NTSTATUS status;
+
+    TRACE( "(%p,%p)\n", handle, reply );
+    if (!reply) return STATUS_INVALID_PARAMETER;
+    probe_write( reply, PORT_HEADER_SIZE );
+    if ((status = NtReplyPort( handle, reply ))) return status;
+    /* then wait for the reply to the request this thread sent through the port */
+    return wait_reply( handle, 0, reply );
 }
 
 
