@@ -498,6 +498,21 @@ static void session_end( struct session *s )
  * server at accept, the server's into the client
  */
 
+/* a view goes with its port; the unmapping may land a moment after the close */
+static BOOL view_gone( void *base )
+{
+    MEMORY_BASIC_INFORMATION info;
+    DWORD start = GetTickCount();
+
+    do
+    {
+        if (!VirtualQuery( base, &info, sizeof(info) )) return FALSE;
+        if (info.State == MEM_FREE) return TRUE;
+        Sleep( 10 );
+    } while (GetTickCount() - start < 5000);
+    return FALSE;
+}
+
 struct view_reply
 {
     void *server_sees_client;   /* the server's mapping of the client's section */
@@ -538,6 +553,22 @@ static void client_views( const char *name )
     if (!status) NtClose( port );
 
     server_view.Length = sizeof(server_view);
+
+    /* the section is checked before the server hears of the client */
+    view.SectionHandle = (HANDLE)0xdead0;
+    status = pNtConnectPort( &port, &str, &qos, &view, &server_view, &max_len, NULL, NULL );
+    ok( status == STATUS_INVALID_HANDLE, "NtConnectPort(bad section): %#lx\n", status );
+    if (!status) NtClose( port );
+    if (DuplicateHandle( GetCurrentProcess(), section, GetCurrentProcess(), &view.SectionHandle,
+                         SECTION_MAP_READ, FALSE, 0 ))
+    {
+        status = pNtConnectPort( &port, &str, &qos, &view, &server_view, &max_len, NULL, NULL );
+        ok( status == STATUS_ACCESS_DENIED, "NtConnectPort(read-only section): %#lx\n", status );
+        if (!status) NtClose( port );
+        NtClose( view.SectionHandle );
+    }
+    view.SectionHandle = section;
+
     status = pNtConnectPort( &port, &str, &qos, &view, &server_view, &max_len, NULL, NULL );
     ok( status == STATUS_SUCCESS, "NtConnectPort failed: %#lx\n", status );
     NtClose( section );
@@ -565,6 +596,11 @@ static void client_views( const char *name )
         wine_dbgstr_a( (char *)view.ViewBase + 0x200 ));
     ok( !strcmp( (char *)server_view.ViewBase + 0x10, "server section" ), "server view: %s\n",
         wine_dbgstr_a( (char *)server_view.ViewBase + 0x10 ));
+    NtClose( port );
+    /* both views in the client go with its port (RO) */
+    ok( view_gone( view.ViewBase ), "client view still mapped at %p\n", view.ViewBase );
+    ok( view_gone( server_view.ViewBase ), "server view still mapped at %p\n", server_view.ViewBase );
+    return;
 done:
     NtClose( port );
 }
@@ -630,6 +666,12 @@ static void test_views( BOOL process )
     ok( status == STATUS_SUCCESS, "NtReplyPort failed: %#lx\n", status );
 
     expect_msg( s.port, &context, &msg, LPC_PORT_CLOSED );
+    session_end( &s );
+    /* and both views in the server go with the server's port */
+    if (client_view.ViewBase)
+        ok( view_gone( client_view.ViewBase ), "client view still mapped at %p\n", client_view.ViewBase );
+    if (server_view.ViewBase)
+        ok( view_gone( server_view.ViewBase ), "server view still mapped at %p\n", server_view.ViewBase );
 done:
     if (section) NtClose( section );
     session_end( &s );

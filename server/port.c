@@ -102,6 +102,15 @@ struct port
     int                imp_level;      /* client port: SECURITY_QUALITY_OF_SERVICE */
     int                dynamic_tracking;
     struct token      *token;          /* client port: its token, captured for static tracking */
+    struct process    *process;        /* client port: the client process */
+    struct object     *section;        /* client port: its section, until the server maps it */
+    mem_size_t         view_offset;    /* client port: its view of that section */
+    mem_size_t         view_size;
+    int                server_view;    /* client port: wants the server's view mapped */
+    client_ptr_t       remote_base;    /* client port: its view as mapped in the server */
+    mem_size_t         server_view_size; /* client port: size of the server's view */
+    client_ptr_t       views[2];       /* views to unmap from the port's process when it goes:
+                                          the client's section, then the server's */
 };
 
 /* a thread waiting for the reply to its request */
@@ -201,6 +210,14 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->imp_level      = SecurityAnonymous;
     port->dynamic_tracking = 0;
     port->token          = NULL;
+    port->process        = NULL;
+    port->section        = NULL;
+    port->view_offset    = 0;
+    port->view_size      = 0;
+    port->server_view    = 0;
+    port->remote_base    = 0;
+    port->server_view_size = 0;
+    port->views[0] = port->views[1] = 0;
     port_queue_init( &port->queue );
     list_init( &port->server_ports );
     list_init( &port->conn_entry );
@@ -422,11 +439,32 @@ static int port_close_handle( struct object *obj, struct process *process, obj_h
     return 1;
 }
 
+/* the views of a connection go with its ports, as on Windows */
+static void unmap_views( struct port *port )
+{
+    struct process *process = port->kind == PORT_CLIENT ? port->process : port->conn->owner;
+    apc_call_t call;
+    unsigned int i;
+
+    memset( &call, 0, sizeof(call) );
+    call.unmap_view.type = APC_UNMAP_VIEW;
+    /* a client that never learned its connection succeeded unmaps its own view */
+    for (i = port->connect_waiting ? 1 : 0; i < ARRAY_SIZE(port->views); i++)
+    {
+        if (!port->views[i] || !process) continue;
+        call.unmap_view.addr = port->views[i];
+        thread_queue_apc( process, NULL, NULL, &call );
+    }
+}
+
 static void port_destroy( struct object *obj )
 {
     struct port *port = (struct port *)obj;
 
     if (!port->closed) close_port( port );
+    if (port->kind != PORT_CONNECTION) unmap_views( port );
+    if (port->section) release_object( port->section );
+    if (port->process) release_object( port->process );
     assert( !port->peer );
     port_queue_clear( &port->queue );
     list_remove( &port->conn_entry );
@@ -548,6 +586,20 @@ static int check_data_info( const struct port_msg *msg )
     return count <= (msg->size - offset - sizeof(client_ptr_t)) / entry_size;
 }
 
+/* a section a port view may map: the caller must be able to map it read-write */
+static struct object *get_section_obj( struct process *process, obj_handle_t handle )
+{
+    struct object *obj = get_handle_obj( process, handle, SECTION_MAP_READ | SECTION_MAP_WRITE, NULL );
+
+    if (obj && obj->ops->type != &mapping_type)
+    {
+        release_object( obj );
+        set_error( STATUS_OBJECT_TYPE_MISMATCH );
+        return NULL;
+    }
+    return obj;
+}
+
 /* create a connection port */
 DECL_HANDLER(alpc_create_port)
 {
@@ -590,6 +642,7 @@ DECL_HANDLER(alpc_connect_port)
     const void *info;
     data_size_t info_len;
     struct port_msg *msg;
+    struct object *section = NULL;
 
     if (!objattr) return;
     sid = get_req_data_after_objattr( objattr, &info_len );
@@ -601,9 +654,18 @@ DECL_HANDLER(alpc_connect_port)
     }
     info = (const char *)sid + req->sid_len;
     info_len -= req->sid_len;
+    if (req->section && !(section = get_section_obj( current->process, req->section )))
+    {
+        if (root) release_object( root );
+        return;
+    }
     conn = open_named_object( root, &port_ops, &name, objattr->attributes );
     if (root) release_object( root );
-    if (!conn) return;
+    if (!conn)
+    {
+        if (section) release_object( section );
+        return;
+    }
 
     if (conn->kind != PORT_CONNECTION || conn->closed) set_error( STATUS_INVALID_PORT_HANDLE );
     else if (conn->queue.count >= PORT_QUEUE_LIMIT) set_error( STATUS_NO_MEMORY );
@@ -628,6 +690,15 @@ DECL_HANDLER(alpc_connect_port)
                     client->token = token_duplicate( thread_get_impersonation_token( current ), 0,
                                                      req->imp_level, NULL, NULL, 0, NULL, 0 );
                 client->connect_msg    = msg;
+                client->process        = (struct process *)grab_object( current->process );
+                if (section)
+                {
+                    client->section     = grab_object( section );
+                    client->view_offset = req->view_offset;
+                    client->view_size   = req->view_size;
+                    client->views[0]    = req->view_base;
+                }
+                client->server_view    = req->server_view;
                 msg->sender     = client;
                 msg->client_pid = current->process->id;
                 msg->client_tid = current->id;
@@ -642,6 +713,7 @@ DECL_HANDLER(alpc_connect_port)
         }
     }
     release_object( conn );
+    if (section) release_object( section );
 }
 
 /* the outcome of a connection */
@@ -658,6 +730,9 @@ DECL_HANDLER(alpc_connect_result)
         list_remove( &port->waiter_entry );
         list_init( &port->waiter_entry );
         reply->max_msg_len = port->max_msg_len;
+        reply->remote_base = port->remote_base;
+        reply->server_view_base = port->views[1];
+        reply->server_view_size = port->server_view_size;
         set_reply_data( port->info, min( port->info_len, get_reply_max_size() ));
     }
     release_object( port );
@@ -669,6 +744,7 @@ DECL_HANDLER(alpc_accept_connect)
     struct port *client, *server;
     const void *info = get_req_data();
     data_size_t info_len = get_req_data_size();
+    obj_handle_t section = 0, process = 0;
 
     LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct port, connect_entry )
     {
@@ -686,15 +762,25 @@ DECL_HANDLER(alpc_accept_connect)
         decide_connection( client, STATUS_PORT_CONNECTION_REFUSED );
         return;
     }
+
+    /* ntdll maps the views with these handles, then reports them in alpc_accept_views */
+    if (client->section &&
+        !(section = alloc_handle( current->process, client->section, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 )))
+        return;
+    if (req->server_view && client->server_view &&
+        !(process = alloc_handle( current->process, client->process, PROCESS_VM_OPERATION, 0 )))
+        goto failed;
     if (!(server = create_port( PORT_SERVER, client->conn->flags, client->conn->max_msg_len,
                                 client->conn->max_info_len )))
-        return;
+        goto failed;
 
     info_len = min( info_len, client->max_info_len );
+    free( client->info );
+    client->info = NULL;
     if (info_len && !(client->info = memdup( info, info_len )))
     {
         release_object( server );
-        return;
+        goto failed;
     }
     client->info_len = info_len;
     server->conn     = (struct port *)grab_object( client->conn );
@@ -708,8 +794,42 @@ DECL_HANDLER(alpc_accept_connect)
         server->peer = (struct port *)grab_object( client );
         client->peer = (struct port *)grab_object( server );
         server->completing = client;
+        if (client->section)
+        {
+            reply->section     = section;
+            reply->view_offset = client->view_offset;
+            reply->view_size   = client->view_size;
+            release_object( client->section );
+            client->section = NULL;
+        }
+        reply->process = process;
     }
     release_object( server );
+    if (reply->handle) return;
+
+failed:
+    if (section) close_handle( current->process, section );
+    if (process) close_handle( current->process, process );
+}
+
+/* the views of a connection being accepted */
+DECL_HANDLER(alpc_accept_views)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 ), *client;
+
+    if (!port) return;
+    if (port->kind != PORT_SERVER) set_error( STATUS_INVALID_PORT_HANDLE );
+    else if (!(client = port->completing) || port->views[0] || port->views[1])
+        set_error( STATUS_INVALID_PARAMETER );
+    else
+    {
+        port->views[0] = req->client_view;
+        port->views[1] = req->server_view;
+        client->remote_base = req->client_view;
+        client->views[1] = req->server_remote;
+        client->server_view_size = req->server_remote ? req->server_size : 0;
+    }
+    release_object( port );
 }
 
 /* let the accepted client go */
@@ -955,6 +1075,8 @@ DECL_HANDLER(alpc_receive_message)
         reply->client_tid  = msg->client_tid;
         reply->context     = msg->context;
         reply->total       = msg->size;
+        if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
+            reply->view_size = ((struct port *)msg->sender)->view_size;
         set_reply_data( msg->data, min( msg->size, min( req->max_len, get_reply_max_size() )));
         if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
         free( msg );

@@ -108,8 +108,9 @@ static const LARGE_INTEGER *get_deadline( const LARGE_INTEGER *timeout, LARGE_IN
     return deadline;
 }
 
+/* the last field is a connection request's ClientViewSize, otherwise the CallbackId */
 static void fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
-                         process_id_t pid, thread_id_t tid, ULONG id, ULONG callback_id )
+                         process_id_t pid, thread_id_t tid, ULONG id, ULONG_PTR callback_id )
 {
     msg->DataSize            = size;
     msg->MessageSize         = PORT_HEADER_SIZE + size;
@@ -137,7 +138,8 @@ static NTSTATUS receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg
     {
         process_id_t pid = 0;
         thread_id_t tid = 0;
-        ULONG type = 0, data_info = 0, id = 0, callback_id = 0;
+        ULONG type = 0, data_info = 0, id = 0;
+        ULONG_PTR callback_id = 0;
         client_ptr_t ctx = 0;
         data_size_t size = 0;
 
@@ -152,7 +154,7 @@ static NTSTATUS receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg
                 type        = reply->type;
                 data_info   = reply->data_info;
                 id          = reply->msg_id;
-                callback_id = reply->callback_id;
+                callback_id = type == LPC_MSG_CONNECTION_REQUEST ? reply->view_size : reply->callback_id;
                 pid         = reply->client_pid;
                 tid         = reply->client_tid;
                 ctx         = reply->context;
@@ -288,22 +290,31 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
                                      LPC_SECTION_WRITE *write, PSID sid, LPC_SECTION_READ *read,
                                      ULONG *max_len, void *info, ULONG *info_len )
 {
+    PORT_VIEW *view = (PORT_VIEW *)write;
+    REMOTE_PORT_VIEW *server_view = (REMOTE_PORT_VIEW *)read;
     OBJECT_ATTRIBUTES attr;
     struct object_attributes *objattr;
     unsigned char data[PORT_MAX_INFO];
     HANDLE port = 0;
     data_size_t len, size = 0, sid_len;
+    void *base = NULL;
+    SIZE_T view_size = 0;
     unsigned int ret;
 
     TRACE( "(%p,%s,%p,%p,%p,%p,%p,%p,%p)\n", handle, debugstr_us(name), qos,
            write, sid, read, max_len, info, info_len );
 
-    if (write || read)
-    {
-        FIXME( "port views are not implemented\n" );
-        return STATUS_NOT_IMPLEMENTED;
-    }
     if (!handle || !name || !qos) return STATUS_INVALID_PARAMETER;
+    if (view)
+    {
+        if (view->Length != sizeof(*view)) return STATUS_INVALID_PARAMETER;
+        probe_write( view, sizeof(*view) );
+    }
+    if (server_view)
+    {
+        if (server_view->Length != sizeof(*server_view)) return STATUS_INVALID_PARAMETER;
+        probe_write( server_view, sizeof(*server_view) );
+    }
     *handle = 0;
     if (max_len) probe_write( max_len, sizeof(*max_len) );
     if (info_len)
@@ -325,14 +336,33 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
     InitializeObjectAttributes( &attr, name, OBJ_CASE_INSENSITIVE, 0, NULL );
     if ((ret = alloc_object_attributes( &attr, &objattr, &len ))) return ret;
 
+    /* the client's view is mapped here first; the server maps it at accept */
+    if (view)
+    {
+        LARGE_INTEGER offset;
+
+        offset.QuadPart = view->SectionOffset;
+        view_size = view->ViewSize;
+        if ((ret = NtMapViewOfSection( view->SectionHandle, NtCurrentProcess(), &base, 0, 0, &offset,
+                                       &view_size, ViewUnmap, 0, PAGE_READWRITE )))
+        {
+            free( objattr );
+            return ret;
+        }
+    }
+
     SERVER_START_REQ( alpc_connect_port )
     {
         req->access           = PORT_ALL_ACCESS;
         req->flags            = 0;
         req->imp_level        = qos->ImpersonationLevel;
         req->dynamic_tracking = qos->ContextTrackingMode == SECURITY_DYNAMIC_TRACKING;
-        req->effective_only   = qos->EffectiveOnly;
         req->sid_len          = sid_len;
+        req->section          = wine_server_obj_handle( view ? view->SectionHandle : 0 );
+        req->view_offset      = view ? view->SectionOffset : 0;
+        req->view_size        = view_size;
+        req->view_base        = wine_server_client_ptr( base );
+        req->server_view      = server_view != NULL;
         wine_server_add_data( req, objattr, len );
         wine_server_add_data( req, sid, sid_len );
         wine_server_add_data( req, data, size );
@@ -340,10 +370,11 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
     }
     SERVER_END_REQ;
     free( objattr );
-    if (ret) return ret;
 
-    for (;;)
+    while (!ret)
     {
+        client_ptr_t remote_base = 0, server_base = 0;
+        mem_size_t server_size = 0;
         ULONG max = 0;
 
         SERVER_START_REQ( alpc_connect_result )
@@ -353,6 +384,9 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
             if (!(ret = wine_server_call( req )))
             {
                 max = reply->max_msg_len;
+                remote_base = reply->remote_base;
+                server_base = reply->server_view_base;
+                server_size = reply->server_view_size;
                 size = wine_server_reply_size( reply );
             }
         }
@@ -367,13 +401,25 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
                 memcpy( info, data, size );
                 *info_len = size;
             }
+            if (view)
+            {
+                view->ViewBase       = base;
+                view->ViewSize       = view_size;
+                view->ViewRemoteBase = wine_server_get_ptr( remote_base );
+            }
+            if (server_view)
+            {
+                server_view->ViewBase = wine_server_get_ptr( server_base );
+                server_view->ViewSize = server_size;
+            }
             *handle = port;
             return STATUS_SUCCESS;
         }
         if (ret != STATUS_PENDING) break;
-        if ((ret = wait_port( port, NULL ))) break;
+        ret = wait_port( port, NULL );
     }
-    NtClose( port );
+    if (port) NtClose( port );
+    if (base) NtUnmapViewOfSection( NtCurrentProcess(), base );
     return ret;
 }
 
@@ -394,18 +440,19 @@ NTSTATUS WINAPI NtListenPort( HANDLE handle, LPC_MESSAGE *msg )
 NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, void *context, LPC_MESSAGE *msg, BOOLEAN accept,
                                      LPC_SECTION_WRITE *write, LPC_SECTION_READ *read )
 {
+    PORT_VIEW *view = (PORT_VIEW *)write;
+    REMOTE_PORT_VIEW *client_view = (REMOTE_PORT_VIEW *)read;
     unsigned char data[PORT_MAX_INFO];
     USHORT size, total, data_info;
     ULONG id, pid, tid;
+    HANDLE port = 0, section = 0, process = 0;
+    void *client_base = NULL, *server_base = NULL, *remote_base = NULL;
+    SIZE_T client_size = 0, server_size = 0, remote_size;
+    LARGE_INTEGER offset;
     unsigned int ret;
 
     TRACE( "(%p,%p,%p,%d,%p,%p)\n", handle, context, msg, accept, write, read );
 
-    if (write || read)
-    {
-        FIXME( "port views are not implemented\n" );
-        return STATUS_NOT_IMPLEMENTED;
-    }
     if ((ret = get_message_data( msg, &size, &total, &data_info ))) return ret;
     size = min( size, sizeof(data) );
     memcpy( data, msg->Data, size );
@@ -414,20 +461,100 @@ NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, void *context, LPC_MESSAGE 
     tid = HandleToULong( msg->ClientId.UniqueThread );
     if (accept && !handle) return STATUS_INVALID_PARAMETER;
     if (handle) *handle = 0;
+    if (!accept) view = NULL, client_view = NULL;
+    if (view)
+    {
+        if (view->Length != sizeof(*view)) return STATUS_INVALID_PARAMETER;
+        probe_write( view, sizeof(*view) );
+    }
+    if (client_view)
+    {
+        if (client_view->Length != sizeof(*client_view)) return STATUS_INVALID_PARAMETER;
+        probe_write( client_view, sizeof(*client_view) );
+    }
+
+    /* the server's own view first, so that a bad section fails before anything is decided */
+    if (view)
+    {
+        offset.QuadPart = view->SectionOffset;
+        server_size = view->ViewSize;
+        if ((ret = NtMapViewOfSection( view->SectionHandle, NtCurrentProcess(), &server_base, 0, 0, &offset,
+                                       &server_size, ViewUnmap, 0, PAGE_READWRITE )))
+            return ret;
+    }
 
     SERVER_START_REQ( alpc_accept_connect )
     {
-        req->access     = PORT_ALL_ACCESS;
-        req->context    = wine_server_client_ptr( context );
-        req->msg_id     = id;
-        req->client_pid = pid;
-        req->client_tid = tid;
-        req->accept     = accept;
+        req->access      = PORT_ALL_ACCESS;
+        req->context     = wine_server_client_ptr( context );
+        req->msg_id      = id;
+        req->client_pid  = pid;
+        req->client_tid  = tid;
+        req->accept      = accept;
+        req->server_view = view != NULL;
         wine_server_add_data( req, data, size );
-        if (!(ret = wine_server_call( req )) && handle) *handle = wine_server_ptr_handle( reply->handle );
+        if (!(ret = wine_server_call( req )))
+        {
+            port        = wine_server_ptr_handle( reply->handle );
+            section     = wine_server_ptr_handle( reply->section );
+            process     = wine_server_ptr_handle( reply->process );
+            offset.QuadPart = reply->view_offset;
+            client_size = reply->view_size;
+        }
     }
     SERVER_END_REQ;
-    return ret;
+
+    if (!ret && section)
+    {
+        ret = NtMapViewOfSection( section, NtCurrentProcess(), &client_base, 0, 0, &offset,
+                                  &client_size, ViewUnmap, 0, PAGE_READWRITE );
+        NtClose( section );
+    }
+    if (!ret && process)
+    {
+        offset.QuadPart = view->SectionOffset;
+        remote_size = server_size;
+        ret = NtMapViewOfSection( view->SectionHandle, process, &remote_base, 0, 0, &offset,
+                                  &remote_size, ViewUnmap, 0, PAGE_READWRITE );
+    }
+    if (!ret && (client_base || server_base))
+    {
+        SERVER_START_REQ( alpc_accept_views )
+        {
+            req->handle        = wine_server_obj_handle( port );
+            req->client_view   = wine_server_client_ptr( client_base );
+            req->server_view   = wine_server_client_ptr( server_base );
+            req->server_remote = wine_server_client_ptr( remote_base );
+            req->server_size   = server_size;
+            ret = wine_server_call( req );
+        }
+        SERVER_END_REQ;
+    }
+    if (ret)
+    {
+        /* closing the server port refuses the client */
+        if (remote_base) NtUnmapViewOfSection( process, remote_base );
+        if (client_base) NtUnmapViewOfSection( NtCurrentProcess(), client_base );
+        if (server_base) NtUnmapViewOfSection( NtCurrentProcess(), server_base );
+        if (port) NtClose( port );
+        port = 0;
+    }
+    if (process) NtClose( process );
+    if (ret || !accept) return ret;
+
+    if (view)
+    {
+        view->ViewBase       = server_base;
+        view->ViewSize       = server_size;
+        view->ViewRemoteBase = remote_base;
+    }
+    if (client_view)
+    {
+        client_view->ViewBase = client_base;
+        client_view->ViewSize = client_base ? client_size : 0;
+    }
+    *handle = port;
+    return STATUS_SUCCESS;
 }
 
 
