@@ -49,7 +49,9 @@
 #define PORT_CONNECT     0x0001
 #define PORT_ALL_ACCESS  (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | PORT_CONNECT)
 
-#define ALPC_PORFLG_WAITABLE_PORT  0x00040000
+#define ALPC_PORFLG_LPC_MODE             0x00001000  /* created by the legacy LPC calls */
+#define ALPC_PORFLG_ALLOW_IMPERSONATION  0x00010000
+#define ALPC_PORFLG_WAITABLE_PORT        0x00040000
 
 /* bounds what a sender that nobody reads can make the server hold (Windows
  * charges a pool quota instead) */
@@ -93,6 +95,7 @@ struct port
     process_id_t       connect_pid;
     timeout_t          connect_time;   /* client port: start time of the client process */
     int                connect_waiting;/* client port: the connecting thread has no outcome yet */
+    int                connect_async;  /* client port: told of the outcome by LPC_CONNECTION_REPLY */
     struct port_msg   *connect_msg;    /* client port: its queued connection request */
     struct list        connect_entry;  /* client port: in connecting_ports */
     struct list        waiter_entry;   /* client port: in connect_waiters */
@@ -126,6 +129,7 @@ struct port_wait
     struct thread    *callee;          /* a callback's: the thread it calls */
     struct port_msg  *callback;        /* a callback to this waiter, not picked up yet */
     int               received;        /* the request was received */
+    int               async;           /* an ALPC request whose reply is queued, not waited for */
     unsigned int      status;          /* STATUS_PENDING until replied or abandoned */
     struct port_msg  *reply;
     struct port_msg  *request;         /* the request, kept for its data entries */
@@ -204,6 +208,7 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->connect_pid    = 0;
     port->connect_time   = 0;
     port->connect_waiting = 0;
+    port->connect_async  = 0;
     port->connect_msg    = NULL;
     port->info           = NULL;
     port->info_len       = 0;
@@ -251,7 +256,7 @@ static struct port_wait *find_wait( struct port *port, struct thread *thread )
     struct port_wait *wait;
 
     LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
-        if (wait->port == port && wait->thread == thread) return wait;
+        if (wait->port == port && wait->thread == thread && !wait->async) return wait;
     return NULL;
 }
 
@@ -265,7 +270,8 @@ static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
     switch (port->kind)
     {
     case PORT_CLIENT:
-        if (port->connect_waiting) return port->connect_status != STATUS_PENDING;
+        if (port->connect_waiting || port->connect_status == STATUS_PENDING)
+            return port->connect_status != STATUS_PENDING;
         return port->queue.count || !port->peer;
     case PORT_SERVER:
         return port->conn->queue.count || port->conn->closed;
@@ -289,7 +295,9 @@ static void end_wait( struct port_wait *wait, unsigned int status )
 {
     if (wait->status != STATUS_PENDING) return;
     wait->status = status;
-    wake_up( &wait->port->obj, 0 );
+    /* nobody waits for an async request: free_ended_waits() frees it later, since
+     * freeing may destroy ports while the caller walks a list */
+    if (!wait->async) wake_up( &wait->port->obj, 0 );
 }
 
 static void free_wait( struct port_wait *wait )
@@ -304,6 +312,14 @@ static void free_wait( struct port_wait *wait )
     release_object( wait->port );
     if (wait->target) release_object( wait->target );
     free( wait );
+}
+
+static void free_ended_waits(void)
+{
+    struct port_wait *wait, *next;
+
+    LIST_FOR_EACH_ENTRY_SAFE( wait, next, &port_waits, struct port_wait, entry )
+        if (wait->async && wait->status != STATUS_PENDING) free_wait( wait );
 }
 
 /* a message leaves its queue: let its sender's wait know */
@@ -323,9 +339,10 @@ static void flush_queue( struct port *port )
 
     while ((msg = port_queue_head( &port->queue )))
     {
-        if (msg->type == PORT_MSG_REQUEST && msg->sender)
-            end_wait( msg->sender, STATUS_PORT_DISCONNECTED );
+        struct port_wait *sender = msg->type == PORT_MSG_REQUEST ? msg->sender : NULL;
+
         unqueue_msg( port, msg );
+        if (sender) end_wait( sender, STATUS_PORT_DISCONNECTED );
         free( msg );
     }
 }
@@ -367,7 +384,7 @@ static void decide_connection( struct port *client, unsigned int status )
 /* break a connection from either end */
 static void disconnect( struct port *server, struct port *client )
 {
-    struct port_wait *wait;
+    struct port_wait *wait, *next;
 
     server->peer = NULL;
     client->peer = NULL;
@@ -376,12 +393,23 @@ static void disconnect( struct port *server, struct port *client )
         server->completing = NULL;
         client->connect_status = STATUS_PORT_CONNECTION_REFUSED;
     }
-    LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
+    LIST_FOR_EACH_ENTRY_SAFE( wait, next, &port_waits, struct port_wait, entry )
         if (wait->port == client || wait->port == server) end_wait( wait, STATUS_PORT_DISCONNECTED );
     wake_up( &client->obj, 0 );
     wake_up( &server->obj, 0 );
     release_object( server );
     release_object( client );
+}
+
+/* a client port leaves its connection: the server hears LPC_PORT_CLOSED */
+static void client_disconnect( struct port *port )
+{
+    struct port *server = port->peer;
+
+    /* the client may be dying, so it is named as it connected */
+    queue_notification( server->conn, PORT_MSG_PORT_CLOSED, server->context, port->connect_pid,
+                        port->connect_tid, port->connect_time );
+    disconnect( server, port );
 }
 
 static void close_port( struct port *port )
@@ -419,13 +447,7 @@ static void close_port( struct port *port )
     case PORT_CLIENT:
         if (port->connect_status == STATUS_PENDING && !list_empty( &port->connect_entry ))
             decide_connection( port, STATUS_PORT_CONNECTION_REFUSED );
-        if ((other = port->peer))
-        {
-            /* the client may be dying, so it is named as it connected */
-            queue_notification( other->conn, PORT_MSG_PORT_CLOSED, other->context, port->connect_pid,
-                                port->connect_tid, port->connect_time );
-            disconnect( other, port );
-        }
+        if (port->peer) client_disconnect( port );
         flush_queue( port );
         break;
     }
@@ -525,7 +547,7 @@ void port_thread_terminated( struct thread *thread )
     }
     LIST_FOR_EACH_ENTRY_SAFE( wait, next_wait, &port_waits, struct port_wait, entry )
     {
-        if (wait->thread == thread) free_wait( wait );
+        if (wait->thread == thread && !wait->async) free_wait( wait );
         else if (wait->callee == thread) end_wait( wait, STATUS_PORT_DISCONNECTED );
     }
     close_connect_handles( thread );
@@ -612,14 +634,19 @@ DECL_HANDLER(alpc_create_port)
 
     if (!objattr) return;
     if (objattr->attributes & ~OBJ_CASE_INSENSITIVE) set_error( STATUS_INVALID_PARAMETER );
-    else if ((status = lpc_check_port_limits( req->max_info_len, req->max_msg_len ))) set_error( status );
+    else if ((status = port_check_limits( req->flags & ALPC_PORFLG_LPC_MODE, req->max_info_len,
+                                          req->max_msg_len )))
+        set_error( status );
     else if ((port = create_named_object( root, &port_ops, &name, objattr->attributes, sd )))
     {
         if (get_error() == STATUS_OBJECT_NAME_EXISTS) set_error( STATUS_OBJECT_NAME_COLLISION );
         else
         {
-            /* the maximum, not the requested size, bounds the connection information */
-            init_port( port, PORT_CONNECTION, req->flags, req->max_msg_len, LPC_MAX_INFO_LEN );
+            /* LPC: the maximum, not the requested size, bounds the connection information;
+             * ALPC: the connection message is a message like any other */
+            init_port( port, PORT_CONNECTION, req->flags, req->max_msg_len,
+                       (req->flags & ALPC_PORFLG_LPC_MODE) ? LPC_MAX_INFO_LEN
+                                                           : req->max_msg_len - PORT_MSG_HEADER_SIZE );
             port->owner = (struct process *)grab_object( current->process );
             reply->handle = alloc_handle_no_access_check( current->process, port, req->access,
                                                           objattr->attributes );
@@ -683,7 +710,8 @@ DECL_HANDLER(alpc_connect_port)
                 client->connect_tid    = current->id;
                 client->connect_pid    = current->process->id;
                 client->connect_time   = current->process->start_time;
-                client->connect_waiting = 1;
+                client->connect_waiting = !req->async;
+                client->connect_async  = req->async;
                 client->imp_level      = req->imp_level;
                 client->dynamic_tracking = req->dynamic_tracking;
                 if (!req->dynamic_tracking)
@@ -706,7 +734,7 @@ DECL_HANDLER(alpc_connect_port)
                 client->connect_id = msg->id;
                 list_add_tail( &connecting_ports, &client->connect_entry );
                 reply->handle = alloc_handle_no_access_check( current->process, client, req->access, 0 );
-                if ((client->connect_handle = reply->handle))
+                if ((client->connect_handle = reply->handle) && !req->async)
                     list_add_tail( &connect_waiters, &client->waiter_entry );
             }
             release_object( client );
@@ -836,15 +864,24 @@ DECL_HANDLER(alpc_accept_views)
 DECL_HANDLER(alpc_complete_connect)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_msg *msg;
 
     if (!port) return;
     if (port->kind != PORT_SERVER) set_error( STATUS_INVALID_PORT_HANDLE );
     else if (!port->completing) set_error( STATUS_INVALID_PARAMETER );
     else
     {
-        port->completing->connect_status = STATUS_SUCCESS;
-        wake_up( &port->completing->obj, 0 );
+        struct port *client = port->completing;
+
+        client->connect_status = STATUS_SUCCESS;
         port->completing = NULL;
+        if (client->connect_async && (msg = port_msg_alloc( PORT_MSG_CONNECTION_REPLY, NULL, 0 )))
+        {
+            msg->client_pid = current->process->id;
+            msg->client_tid = current->id;
+            queue_msg( client, msg );
+        }
+        wake_up( &client->obj, 0 );
     }
     release_object( port );
 }
@@ -870,6 +907,7 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
     wait->callee   = NULL;
     wait->callback = NULL;
     wait->received = 0;
+    wait->async    = 0;
     wait->status   = STATUS_PENDING;
     wait->reply    = NULL;
     msg->sender    = wait;
@@ -879,7 +917,7 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
 
 /* queue a request or a datagram from the current thread; returns its MessageId */
 static unsigned int send_message( struct port *port, unsigned int type, const void *data, data_size_t size,
-                                  data_size_t total_len, unsigned int data_info )
+                                  data_size_t total_len, unsigned int data_info, int async )
 {
     struct port *target;
     struct port_msg *msg;
@@ -899,7 +937,7 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
         set_error( STATUS_PORT_DISCONNECTED );
         return 0;
     }
-    if (type == PORT_MSG_REQUEST && find_wait( port, current ))
+    if (type == PORT_MSG_REQUEST && !async && find_wait( port, current ))
     {
         set_error( STATUS_UNSUCCESSFUL );  /* the thread already waits for a reply there */
         return 0;
@@ -926,7 +964,11 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
         return 0;
     }
     queue_msg( target, msg );
-    if (wait) wait->msg_id = msg->id;
+    if (wait)
+    {
+        wait->msg_id = msg->id;
+        wait->async  = async;
+    }
     return msg->id;
 }
 
@@ -936,8 +978,9 @@ DECL_HANDLER(alpc_send_message)
     struct port *port = get_port_obj( current->process, req->handle, 0 );
 
     if (!port) return;
+    free_ended_waits();
     reply->msg_id = send_message( port, req->type, get_req_data(), get_req_data_size(),
-                                  req->total_len, req->data_info );
+                                  req->total_len, req->data_info, req->async );
     release_object( port );
 }
 
@@ -1025,19 +1068,33 @@ DECL_HANDLER(alpc_reply_message)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_wait *wait;
+    struct port_msg *msg;
     data_size_t size = get_req_data_size();
     unsigned int status;
 
     if (!port) return;
+    free_ended_waits();
     if (!(wait = find_received( port, req->msg_id, req->callback_id, req->client_pid, req->client_tid ))) ;
     else if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len )))
         set_error( status );
-    else if ((wait->reply = port_msg_alloc( PORT_MSG_REPLY, get_req_data(), size )))
+    else if ((msg = port_msg_alloc( PORT_MSG_REPLY, get_req_data(), size )))
     {
-        wait->reply->id         = wait->msg_id;
-        wait->reply->client_pid = current->process->id;
-        wait->reply->client_tid = current->id;
-        end_wait( wait, STATUS_SUCCESS );
+        msg->id         = wait->msg_id;
+        msg->client_pid = current->process->id;
+        msg->client_tid = current->id;
+        if (wait->async)
+        {
+            /* the reply joins the messages the sender receives */
+            msg->context = wait->port->kind == PORT_SERVER ? wait->port->context : 0;
+            queue_msg( receive_port( wait->port ), msg );
+            wait->status = STATUS_SUCCESS;
+            free_wait( wait );
+        }
+        else
+        {
+            wait->reply = msg;
+            end_wait( wait, STATUS_SUCCESS );
+        }
     }
     else set_error( STATUS_NO_MEMORY );
     release_object( port );
@@ -1050,7 +1107,15 @@ DECL_HANDLER(alpc_receive_message)
     struct port_msg *msg;
 
     if (!port) return;
+    free_ended_waits();
     queue = receive_port( port );
+    if (req->whole && (msg = port_queue_head( &queue->queue )) && msg->size > req->max_len)
+    {
+        reply->total = msg->size;
+        set_error( STATUS_BUFFER_TOO_SMALL );
+        release_object( port );
+        return;
+    }
     while ((msg = port_queue_head( &queue->queue )))
     {
         unqueue_msg( queue, msg );
@@ -1061,7 +1126,9 @@ DECL_HANDLER(alpc_receive_message)
     }
     if (!msg)
     {
-        if (queue->closed || (port->kind == PORT_CLIENT && !port->peer))
+        if (port->kind == PORT_CLIENT && port->connect_status)
+            set_error( port->connect_status );  /* connecting, or refused */
+        else if (queue->closed || (port->kind == PORT_CLIENT && !port->peer))
             set_error( STATUS_PORT_DISCONNECTED );
         else set_error( STATUS_PENDING );
     }
@@ -1080,6 +1147,55 @@ DECL_HANDLER(alpc_receive_message)
         set_reply_data( msg->data, min( msg->size, min( req->max_len, get_reply_max_size() )));
         if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
         free( msg );
+    }
+    release_object( port );
+}
+
+/* break a connection, leaving both ports open */
+DECL_HANDLER(alpc_disconnect_port)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+
+    if (!port) return;
+    if (port->kind == PORT_CONNECTION) set_error( STATUS_INVALID_PORT_HANDLE );
+    else if (!port->peer) set_error( STATUS_PORT_DISCONNECTED );
+    else if (port->kind == PORT_CLIENT) client_disconnect( port );
+    else disconnect( port, port->peer );
+    release_object( port );
+}
+
+/* the thread that sent a message the port holds: a connection request not
+ * decided yet, or a request not replied to yet */
+static struct thread *get_sender( struct port *port, unsigned int msg_id, process_id_t pid, thread_id_t tid )
+{
+    struct port *conn = port->kind == PORT_CLIENT ? NULL : receive_port( port ), *client;
+    struct port_wait *wait;
+    struct thread *thread;
+
+    LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct port, connect_entry )
+    {
+        if (client->conn != conn || client->connect_id != msg_id || client->connect_msg ||
+            client->connect_pid != pid || client->connect_tid != tid) continue;
+        if (!(thread = get_thread_from_id( tid ))) set_error( STATUS_INVALID_CID );
+        return thread;
+    }
+    if (!(wait = find_received( port, msg_id, 0, pid, tid ))) return NULL;
+    return (struct thread *)grab_object( wait->thread );
+}
+
+/* open the sender of a message */
+DECL_HANDLER(alpc_open_sender)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct thread *thread;
+    struct object *obj;
+
+    if (!port) return;
+    if ((thread = get_sender( port, req->msg_id, req->client_pid, req->client_tid )))
+    {
+        obj = req->thread ? &thread->obj : &thread->process->obj;
+        reply->sender = alloc_handle( current->process, obj, req->access, req->attributes );
+        release_object( thread );
     }
     release_object( port );
 }
@@ -1107,6 +1223,7 @@ DECL_HANDLER(alpc_query_port)
 
     if (!port) return;
     reply->kind         = port->kind;
+    reply->context      = port->kind == PORT_SERVER ? port->context : 0;
     reply->flags        = port->flags;
     reply->max_msg_len  = port->max_msg_len;
     reply->max_info_len = port->max_info_len;
@@ -1169,14 +1286,18 @@ DECL_HANDLER(alpc_impersonate_client)
     struct port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_wait *wait;
     struct port *client;
-    struct token *token;
+    struct token *token = NULL;
 
     if (!port) return;
-    if (port->kind != PORT_SERVER) set_error( STATUS_INVALID_PORT_HANDLE );
+    /* LPC impersonates through a server port only, ALPC through the connection port too */
+    if (port->kind == PORT_CLIENT || (port->kind == PORT_CONNECTION && (port->flags & ALPC_PORFLG_LPC_MODE)))
+        set_error( STATUS_INVALID_PORT_HANDLE );
     else if ((wait = find_received( port, req->msg_id, 0, req->client_pid, req->client_tid )))
     {
         client = wait->port->kind == PORT_CLIENT ? wait->port : NULL;
-        if (client && client->token)
+        if (client && !(client->flags & (ALPC_PORFLG_LPC_MODE | ALPC_PORFLG_ALLOW_IMPERSONATION)))
+            set_error( STATUS_ACCESS_DENIED );  /* an ALPC client must allow it */
+        else if (client && client->token)
             token = token_duplicate( client->token, 0, client->imp_level, NULL, NULL, 0, NULL, 0 );
         else
             token = token_duplicate( thread_get_impersonation_token( wait->thread ), 0,

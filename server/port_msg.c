@@ -27,8 +27,10 @@
 #include "winternl.h"
 #include "port_msg.h"
 
-unsigned int lpc_check_port_limits( unsigned int max_info_len, unsigned int max_msg_len )
+unsigned int port_check_limits( int lpc, unsigned int max_info_len, unsigned int max_msg_len )
 {
+    if (!lpc) return max_msg_len >= PORT_MSG_HEADER_SIZE && max_msg_len <= ALPC_MAX_MSG_LEN
+                     ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
     if (max_info_len > LPC_MAX_INFO_LEN) return STATUS_INVALID_PARAMETER_3;
     if (max_msg_len > LPC_MAX_MSG_LEN) return STATUS_INVALID_PARAMETER_4;
     return STATUS_SUCCESS;

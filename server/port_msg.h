@@ -30,6 +30,8 @@
 /* largest MaxMessageLength and MaxConnectionInfoLength of an LPC port on x64 */
 #define LPC_MAX_MSG_LEN          0x288
 #define LPC_MAX_INFO_LEN         0x208
+/* TotalLength is 16 bits wide, which bounds an ALPC message */
+#define ALPC_MAX_MSG_LEN         0xffff
 
 /* message types (PORT_MESSAGE u2.s2.Type, low byte) */
 #define PORT_MSG_REQUEST             1
@@ -38,6 +40,7 @@
 #define PORT_MSG_PORT_CLOSED         5
 #define PORT_MSG_CLIENT_DIED         6
 #define PORT_MSG_CONNECTION_REQUEST  10
+#define PORT_MSG_CONNECTION_REPLY    11
 
 struct port_msg
 {
@@ -61,8 +64,8 @@ struct port_queue
     unsigned int   count;
 };
 
-/* NtCreatePort's limits: STATUS_SUCCESS or the status to fail with */
-extern unsigned int lpc_check_port_limits( unsigned int max_info_len, unsigned int max_msg_len );
+/* the limits of NtCreatePort (lpc) or NtAlpcCreatePort: STATUS_SUCCESS or the status to fail with */
+extern unsigned int port_check_limits( int lpc, unsigned int max_info_len, unsigned int max_msg_len );
 /* a message's DataLength and TotalLength against a port's maximum */
 extern unsigned int port_check_msg_lengths( unsigned int data_len, unsigned int total_len,
                                             unsigned int max_msg_len );

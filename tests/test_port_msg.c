@@ -21,31 +21,43 @@
 /* the functions return unsigned int; the STATUS_* constants are signed NTSTATUS */
 #define assert_status( call, expect ) assert_int_equal( (unsigned int)(call), (unsigned int)(expect) )
 
-/* ---- lpc_check_port_limits ---------------------------------------------------- */
+/* ---- port_check_limits ------------------------------------------------------- */
 
 static void test_port_limits(void **state)
 {
     assert_int_equal( LPC_MAX_INFO_LEN, 0x208 );
     assert_int_equal( LPC_MAX_MSG_LEN, 0x288 );
 
-    assert_status( lpc_check_port_limits( 0, 0 ), STATUS_SUCCESS );
-    assert_status( lpc_check_port_limits( 0x208, 0x288 ), STATUS_SUCCESS );
-    assert_status( lpc_check_port_limits( 0x208, 0 ), STATUS_SUCCESS );
-    assert_status( lpc_check_port_limits( 0, 0x288 ), STATUS_SUCCESS );
-    assert_status( lpc_check_port_limits( 0x100, 0x100 ), STATUS_SUCCESS );
+    assert_status( port_check_limits( 1, 0, 0 ), STATUS_SUCCESS );
+    assert_status( port_check_limits( 1, 0x208, 0x288 ), STATUS_SUCCESS );
+    assert_status( port_check_limits( 1, 0x208, 0 ), STATUS_SUCCESS );
+    assert_status( port_check_limits( 1, 0, 0x288 ), STATUS_SUCCESS );
+    assert_status( port_check_limits( 1, 0x100, 0x100 ), STATUS_SUCCESS );
 
     /* one byte too many */
-    assert_status( lpc_check_port_limits( 0x209, 0 ), STATUS_INVALID_PARAMETER_3 );
-    assert_status( lpc_check_port_limits( 0x209, 0x288 ), STATUS_INVALID_PARAMETER_3 );
-    assert_status( lpc_check_port_limits( 0, 0x289 ), STATUS_INVALID_PARAMETER_4 );
-    assert_status( lpc_check_port_limits( 0x208, 0x289 ), STATUS_INVALID_PARAMETER_4 );
+    assert_status( port_check_limits( 1, 0x209, 0 ), STATUS_INVALID_PARAMETER_3 );
+    assert_status( port_check_limits( 1, 0x209, 0x288 ), STATUS_INVALID_PARAMETER_3 );
+    assert_status( port_check_limits( 1, 0, 0x289 ), STATUS_INVALID_PARAMETER_4 );
+    assert_status( port_check_limits( 1, 0x208, 0x289 ), STATUS_INVALID_PARAMETER_4 );
 
     /* both too big: the connection info length is checked first */
-    assert_status( lpc_check_port_limits( 0x209, 0x289 ), STATUS_INVALID_PARAMETER_3 );
-    assert_status( lpc_check_port_limits( ~0u, ~0u ), STATUS_INVALID_PARAMETER_3 );
-    assert_status( lpc_check_port_limits( 0, ~0u ), STATUS_INVALID_PARAMETER_4 );
-    assert_status( lpc_check_port_limits( 0x10000, 0 ), STATUS_INVALID_PARAMETER_3 );
-    assert_status( lpc_check_port_limits( 0, 0x10000 ), STATUS_INVALID_PARAMETER_4 );
+    assert_status( port_check_limits( 1, 0x209, 0x289 ), STATUS_INVALID_PARAMETER_3 );
+    assert_status( port_check_limits( 1, ~0u, ~0u ), STATUS_INVALID_PARAMETER_3 );
+    assert_status( port_check_limits( 1, 0, ~0u ), STATUS_INVALID_PARAMETER_4 );
+    assert_status( port_check_limits( 1, 0x10000, 0 ), STATUS_INVALID_PARAMETER_3 );
+    assert_status( port_check_limits( 1, 0, 0x10000 ), STATUS_INVALID_PARAMETER_4 );
+}
+
+static void test_alpc_port_limits(void **state)
+{
+    assert_int_equal( ALPC_MAX_MSG_LEN, 0xffff );
+    assert_status( port_check_limits( 0, 0, 0xffff ), STATUS_SUCCESS );
+    assert_status( port_check_limits( 0, 0, 0x28 ), STATUS_SUCCESS );
+    assert_status( port_check_limits( 0, ~0u, 0x1000 ), STATUS_SUCCESS );  /* no separate info limit */
+    /* a header must fit, and TotalLength must be able to say the length */
+    assert_status( port_check_limits( 0, 0, 0x27 ), STATUS_INVALID_PARAMETER );
+    assert_status( port_check_limits( 0, 0, 0x10000 ), STATUS_INVALID_PARAMETER );
+    assert_status( port_check_limits( 0, 0, ~0u ), STATUS_INVALID_PARAMETER );
 }
 
 /* ---- port_check_msg_lengths --------------------------------------------------- */
@@ -476,6 +488,7 @@ int main(void)
     const struct CMUnitTest tests[] =
     {
         cmocka_unit_test( test_port_limits ),
+        cmocka_unit_test( test_alpc_port_limits ),
         cmocka_unit_test( test_msg_lengths_exact ),
         cmocka_unit_test( test_msg_lengths_total_larger ),
         cmocka_unit_test( test_msg_lengths_too_short ),

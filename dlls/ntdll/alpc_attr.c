@@ -28,32 +28,7 @@
 #include "winternl.h"
 #include "ntdef/ntlpcapi.h"
 
-/* Attribute blocks follow the 8-byte header in descending flag order. */
-static const struct
-{
-    ULONG flag;
-    SIZE_T size;
-} attr_blocks[] =
-{
-    { ALPC_MESSAGE_SECURITY_ATTRIBUTE,       sizeof(ALPC_SECURITY_ATTR) },
-    { ALPC_MESSAGE_VIEW_ATTRIBUTE,           sizeof(ALPC_DATA_VIEW_ATTR) },
-    { ALPC_MESSAGE_CONTEXT_ATTRIBUTE,        sizeof(ALPC_CONTEXT_ATTR) },
-    { ALPC_MESSAGE_HANDLE_ATTRIBUTE,         sizeof(ALPC_HANDLE_ATTR) },
-    { ALPC_MESSAGE_TOKEN_ATTRIBUTE,          sizeof(ALPC_TOKEN_ATTR) },
-    { ALPC_MESSAGE_DIRECT_ATTRIBUTE,         sizeof(ALPC_DIRECT_ATTR) },
-    { ALPC_MESSAGE_WORK_ON_BEHALF_ATTRIBUTE, sizeof(ALPC_WORK_ON_BEHALF_ATTR) },
-};
-
-/* offset of the block for flag, counting only the blocks allocated before it */
-static SIZE_T attr_offset( ULONG allocated, ULONG flag )
-{
-    SIZE_T offset = sizeof(ALPC_MESSAGE_ATTRIBUTES);
-    unsigned int i;
-
-    for (i = 0; i < ARRAY_SIZE(attr_blocks) && attr_blocks[i].flag != flag; i++)
-        if (allocated & attr_blocks[i].flag) offset += attr_blocks[i].size;
-    return offset;
-}
+#include "alpc_layout.h"
 
 /***********************************************************************
  *             AlpcGetHeaderSize (NTDLL.@)
@@ -83,12 +58,7 @@ NTSTATUS WINAPI AlpcInitializeMessageAttribute( ULONG flags, ALPC_MESSAGE_ATTRIB
  */
 void * WINAPI AlpcGetMessageAttribute( ALPC_MESSAGE_ATTRIBUTES *buffer, ULONG flag )
 {
-    unsigned int i;
-
-    for (i = 0; i < ARRAY_SIZE(attr_blocks); i++)
-        if (attr_blocks[i].flag == flag) break;
-    if (i == ARRAY_SIZE(attr_blocks) || !(buffer->AllocatedAttributes & flag)) return NULL;
-    return (char *)buffer + attr_offset( buffer->AllocatedAttributes, flag );
+    return alpc_attr_block( buffer, flag );
 }
 
 /***********************************************************************
@@ -96,6 +66,5 @@ void * WINAPI AlpcGetMessageAttribute( ALPC_MESSAGE_ATTRIBUTES *buffer, ULONG fl
  */
 ULONG WINAPI AlpcMaxAllowedMessageLength(void)
 {
-    /* TotalLength is a 16-bit field, so no ALPC message can be longer */
-    return 0xffff;
+    return ALPC_MAX_MESSAGE_LENGTH;
 }

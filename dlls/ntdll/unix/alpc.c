@@ -25,16 +25,64 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "ntstatus.h"
 #define WIN32_NO_STATUS
 #include "windef.h"
 #include "winternl.h"
 #include "ntdef/ntlpcapi.h"
+#include "wine/server.h"
 #include "unix_private.h"
+#include "port_private.h"
+#include "../alpc_layout.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(alpc);
+
+/* what an application may ask of a port; LPC_MODE and SYSTEM_PROCESS are the kernel's */
+#define ALPC_PORFLG_VALID (ALPC_PORFLG_ALLOW_IMPERSONATION | ALPC_PORFLG_ALLOW_LPC_REQUESTS | \
+                           ALPC_PORFLG_WAITABLE_PORT | ALPC_PORFLG_ALLOW_DUP_OBJECT | \
+                           ALPC_PORFLG_WAKE_POLICY1 | ALPC_PORFLG_WAKE_POLICY2 | ALPC_PORFLG_WAKE_POLICY3 | \
+                           ALPC_PORFLG_DIRECT_MESSAGE | ALPC_PORFLG_ALLOW_MULTIHANDLE_ATTRIBUTE)
+
+/* a message's data and its declared lengths, checked as the server will check them */
+static NTSTATUS get_message( const PORT_MESSAGE *msg, const LPC_MESSAGE **lpc )
+{
+    *lpc = (const LPC_MESSAGE *)msg;
+    if ((*lpc)->DataSize + PORT_HEADER_SIZE > (*lpc)->MessageSize) return STATUS_INVALID_PARAMETER;
+    return STATUS_SUCCESS;
+}
+
+/* the attribute blocks this implementation can fill or consume */
+static NTSTATUS check_attributes( const ALPC_MESSAGE_ATTRIBUTES *attr, BOOL send )
+{
+    if (!attr) return STATUS_SUCCESS;
+    if (attr->AllocatedAttributes & ~ALPC_MESSAGE_ATTRIBUTE_ALL) return STATUS_INVALID_PARAMETER;
+    if (send && (attr->ValidAttributes & ~attr->AllocatedAttributes)) return STATUS_INVALID_PARAMETER;
+    if (send && (attr->ValidAttributes & ~ALPC_MESSAGE_CONTEXT_ATTRIBUTE))
+    {
+        FIXME( "message attributes %#x not supported\n", (int)attr->ValidAttributes );
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* the receiver's context attribute describes the message it got */
+static void set_context_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESSAGE *msg, void *context )
+{
+    ALPC_CONTEXT_ATTR *ctx;
+
+    if (!attr) return;
+    attr->ValidAttributes = 0;
+    if (!(ctx = alpc_attr_block( attr, ALPC_MESSAGE_CONTEXT_ATTRIBUTE ))) return;
+    memset( ctx, 0, sizeof(*ctx) );
+    ctx->PortContext = context;
+    ctx->MessageId   = msg->MessageId;
+    if ((msg->MessageType & 0xff) != LPC_MSG_CONNECTION_REQUEST) ctx->CallbackId = msg->SectionSize;
+    attr->ValidAttributes = ALPC_MESSAGE_CONTEXT_ATTRIBUTE;
+}
 
 
 /***********************************************************************
@@ -43,10 +91,19 @@ WINE_DEFAULT_DEBUG_CHANNEL(alpc);
 NTSTATUS WINAPI NtAlpcCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr,
                                   ALPC_PORT_ATTRIBUTES *port_attr )
 {
-    FIXME( "(%p,%p,%p),stub!\n", handle, attr, port_attr );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    SIZE_T max_len = ALPC_MAX_MESSAGE_LENGTH;
+    ULONG flags = 0;
 
+    TRACE( "(%p,%p,%p)\n", handle, attr, port_attr );
+    if (port_attr)
+    {
+        flags = port_attr->Flags;
+        if (port_attr->MaxMessageLength) max_len = port_attr->MaxMessageLength;
+        if (flags & ~ALPC_PORFLG_VALID) return STATUS_INVALID_PARAMETER;
+        if (max_len > ALPC_MAX_MESSAGE_LENGTH) return STATUS_INVALID_PARAMETER;
+    }
+    return port_create( handle, attr, 0, max_len, flags );
+}
 
 /***********************************************************************
  *             NtAlpcConnectPort (NTDLL.@)
@@ -57,11 +114,112 @@ NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_
                                    ALPC_MESSAGE_ATTRIBUTES *out_attr,
                                    ALPC_MESSAGE_ATTRIBUTES *in_attr, LARGE_INTEGER *timeout )
 {
-    FIXME( "(%p,%s,%p,%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", handle, debugstr_us(name), attr,
-           port_attr, (int)flags, sid, msg, len, out_attr, in_attr, timeout );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    SECURITY_QUALITY_OF_SERVICE qos = { sizeof(qos), SecurityImpersonation, SECURITY_STATIC_TRACKING, FALSE };
+    OBJECT_ATTRIBUTES conn_attr;
+    struct object_attributes *objattr;
+    const LPC_MESSAGE *lpc = NULL;
+    const LARGE_INTEGER *wait_until;
+    LARGE_INTEGER deadline;
+    unsigned char *data;
+    HANDLE port = 0;
+    data_size_t objlen, size = 0, sid_len = 0;
+    ULONG port_flags = 0;
+    unsigned int ret;
 
+    TRACE( "(%p,%s,%p,%p,%#x,%p,%p,%p,%p,%p,%p)\n", handle, debugstr_us(name), attr,
+           port_attr, (int)flags, sid, msg, len, out_attr, in_attr, timeout );
+
+    if (!handle || !name) return STATUS_INVALID_PARAMETER;
+    if ((ret = check_attributes( out_attr, TRUE )) || (ret = check_attributes( in_attr, FALSE ))) return ret;
+    if (port_attr)
+    {
+        if (port_attr->Flags & ~ALPC_PORFLG_VALID) return STATUS_INVALID_PARAMETER;
+        port_flags = port_attr->Flags;
+        qos = port_attr->SecurityQos;
+    }
+    if (msg)
+    {
+        if ((ret = get_message( msg, &lpc ))) return ret;
+        size = lpc->DataSize;
+        if (len) port_probe_write( len, sizeof(*len) );
+    }
+    if (sid)
+    {
+        const SID *required = sid;
+        if (required->Revision != SID_REVISION || required->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
+            return STATUS_INVALID_SID;
+        sid_len = offsetof( SID, SubAuthority[required->SubAuthorityCount] );
+    }
+    *handle = 0;
+    if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
+    if (size) memcpy( data, lpc->Data, size );
+
+    InitializeObjectAttributes( &conn_attr, name, OBJ_CASE_INSENSITIVE, 0, NULL );
+    if ((ret = alloc_object_attributes( &conn_attr, &objattr, &objlen )))
+    {
+        free( data );
+        return ret;
+    }
+    SERVER_START_REQ( alpc_connect_port )
+    {
+        req->access           = PORT_ALL_ACCESS;
+        req->flags            = port_flags;
+        req->imp_level        = qos.ImpersonationLevel;
+        req->dynamic_tracking = qos.ContextTrackingMode == SECURITY_DYNAMIC_TRACKING;
+        req->sid_len          = sid_len;
+        req->async            = !(flags & ALPC_SYNC_CONNECTION);
+        wine_server_add_data( req, objattr, objlen );
+        wine_server_add_data( req, sid, sid_len );
+        wine_server_add_data( req, data, size );
+        if (!(ret = wine_server_call( req ))) port = wine_server_ptr_handle( reply->handle );
+    }
+    SERVER_END_REQ;
+    free( objattr );
+
+    if (!ret && !(flags & ALPC_SYNC_CONNECTION))
+    {
+        /* LPC_CONNECTION_REPLY arrives on the port once the server has decided */
+        free( data );
+        *handle = port;
+        return STATUS_SUCCESS;
+    }
+
+    wait_until = port_get_deadline( timeout, &deadline );
+    while (!ret)
+    {
+        SERVER_START_REQ( alpc_connect_result )
+        {
+            req->handle = wine_server_obj_handle( port );
+            wine_server_set_reply( req, data, PORT_MAX_DATA );
+            if (!(ret = wine_server_call( req ))) size = wine_server_reply_size( reply );
+        }
+        SERVER_END_REQ;
+
+        if (!ret)
+        {
+            if (msg)
+            {
+                LPC_MESSAGE *out = (LPC_MESSAGE *)msg;
+                ULONG room = len ? *len : lpc->MessageSize;
+
+                size = min( size, room > PORT_HEADER_SIZE ? room - PORT_HEADER_SIZE : 0 );
+                port_fill_header( out, LPC_CONNECTION_REPLY, size, 0, GetCurrentProcessId(),
+                                  GetCurrentThreadId(), 0, 0 );
+                memcpy( out->Data, data, size );
+                if (len) *len = PORT_HEADER_SIZE + size;
+            }
+            if (in_attr) in_attr->ValidAttributes = 0;
+            free( data );
+            *handle = port;
+            return STATUS_SUCCESS;
+        }
+        if (ret != STATUS_PENDING) break;
+        ret = port_wait( port, wait_until );
+    }
+    free( data );
+    if (port) NtClose( port );
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcConnectPortEx (NTDLL.@)
@@ -72,11 +230,19 @@ NTSTATUS WINAPI NtAlpcConnectPortEx( HANDLE *handle, OBJECT_ATTRIBUTES *conn_att
                                      SIZE_T *len, ALPC_MESSAGE_ATTRIBUTES *out_attr,
                                      ALPC_MESSAGE_ATTRIBUTES *in_attr, LARGE_INTEGER *timeout )
 {
-    FIXME( "(%p,%p,%p,%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", handle, conn_attr, attr, port_attr,
+    TRACE( "(%p,%p,%p,%p,%#x,%p,%p,%p,%p,%p,%p)\n", handle, conn_attr, attr, port_attr,
            (int)flags, sd, msg, len, out_attr, in_attr, timeout );
-    return STATUS_NOT_IMPLEMENTED;
-}
 
+    if (!conn_attr || !conn_attr->ObjectName) return STATUS_INVALID_PARAMETER;
+    if (conn_attr->RootDirectory || sd)
+    {
+        FIXME( "root directory %p or server security requirements %p not supported\n",
+               conn_attr->RootDirectory, sd );
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    return NtAlpcConnectPort( handle, conn_attr->ObjectName, attr, port_attr, flags, NULL, msg, len,
+                              out_attr, in_attr, timeout );
+}
 
 /***********************************************************************
  *             NtAlpcAcceptConnectPort (NTDLL.@)
@@ -86,11 +252,44 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
                                          void *context, PORT_MESSAGE *msg,
                                          ALPC_MESSAGE_ATTRIBUTES *msg_attr, BOOLEAN accept )
 {
-    FIXME( "(%p,%p,%#x,%p,%p,%p,%p,%p,%d),stub!\n", handle, port, (int)flags, attr, port_attr,
-           context, msg, msg_attr, accept );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    const LPC_MESSAGE *lpc;
+    unsigned char *data;
+    HANDLE comm = 0;
+    unsigned int ret;
 
+    TRACE( "(%p,%p,%#x,%p,%p,%p,%p,%p,%d)\n", handle, port, (int)flags, attr, port_attr,
+           context, msg, msg_attr, accept );
+
+    if (!msg || (accept && !handle)) return STATUS_INVALID_PARAMETER;
+    if ((ret = get_message( msg, &lpc )) || (ret = check_attributes( msg_attr, TRUE ))) return ret;
+    if (handle) *handle = 0;
+    if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
+    memcpy( data, lpc->Data, lpc->DataSize );
+
+    /* ALPC lets the client go at once: accept and complete in one call */
+    SERVER_START_REQ( alpc_accept_connect )
+    {
+        req->access     = PORT_ALL_ACCESS;
+        req->context    = wine_server_client_ptr( context );
+        req->msg_id     = lpc->MessageId;
+        req->client_pid = HandleToULong( lpc->ClientId.UniqueProcess );
+        req->client_tid = HandleToULong( lpc->ClientId.UniqueThread );
+        req->accept     = accept;
+        wine_server_add_data( req, data, lpc->DataSize );
+        if (!(ret = wine_server_call( req ))) comm = wine_server_ptr_handle( reply->handle );
+    }
+    SERVER_END_REQ;
+    free( data );
+    if (ret || !accept) return ret;
+
+    if ((ret = NtCompleteConnectPort( comm )))
+    {
+        NtClose( comm );
+        return ret;
+    }
+    *handle = comm;
+    return STATUS_SUCCESS;
+}
 
 /***********************************************************************
  *             NtAlpcSendWaitReceivePort (NTDLL.@)
@@ -100,21 +299,79 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
                                            SIZE_T *len, ALPC_MESSAGE_ATTRIBUTES *recv_attr,
                                            LARGE_INTEGER *timeout )
 {
-    FIXME( "(%p,%#x,%p,%p,%p,%p,%p,%p),stub!\n", port, (int)flags, send, send_attr, recv, len,
-           recv_attr, timeout );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    LPC_MESSAGE *out = (LPC_MESSAGE *)recv;
+    const LPC_MESSAGE *lpc;
+    ULONG id, max_data = 0, needed = 0;
+    void *context = NULL;
+    NTSTATUS ret;
 
+    TRACE( "(%p,%#x,%p,%p,%p,%p,%p,%p)\n", port, (int)flags, send, send_attr, recv, len,
+           recv_attr, timeout );
+
+    if ((ret = check_attributes( send_attr, TRUE )) || (ret = check_attributes( recv_attr, FALSE )))
+        return ret;
+    if (recv)
+    {
+        if (!len) return STATUS_INVALID_PARAMETER;
+        port_probe_write( len, sizeof(*len) );
+        if (*len < PORT_HEADER_SIZE) return STATUS_BUFFER_TOO_SMALL;
+        max_data = min( *len, ALPC_MAX_MESSAGE_LENGTH ) - PORT_HEADER_SIZE;
+    }
+
+    if (send)
+    {
+        if ((ret = get_message( send, &lpc ))) return ret;
+        if ((flags & ALPC_MSGFLG_REPLY_MESSAGE) || ((flags & ALPC_MSGFLG_RELEASE_MESSAGE) && lpc->MessageId))
+        {
+            if ((ret = NtReplyPort( port, (LPC_MESSAGE *)lpc ))) return ret;
+        }
+        else if (flags & ALPC_MSGFLG_SYNC_REQUEST)
+        {
+            if (!recv) return STATUS_LPC_RECEIVE_BUFFER_EXPECTED;
+            if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &id ))) return ret;
+            if ((ret = port_wait_reply( port, id, out, max_data ))) return ret;
+            *len = out->MessageSize;
+            set_context_attribute( recv_attr, out, NULL );
+            return STATUS_SUCCESS;
+        }
+        else
+        {
+            BOOL datagram = flags & ALPC_MSGFLG_RELEASE_MESSAGE;
+
+            if ((ret = port_send_message( port, lpc, datagram ? LPC_MSG_DATAGRAM : LPC_MSG_REQUEST,
+                                          !datagram, &id )))
+                return ret;
+            /* the sender learns the id the message got, as Windows writes it back */
+            ((LPC_MESSAGE *)lpc)->MessageId = id;
+        }
+    }
+    if (!recv) return STATUS_SUCCESS;
+
+    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, &needed );
+    if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
+    if (ret) return ret;
+    if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;
+    *len = out->MessageSize;
+    set_context_attribute( recv_attr, out, context );
+    return STATUS_SUCCESS;
+}
 
 /***********************************************************************
  *             NtAlpcDisconnectPort (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcDisconnectPort( HANDLE port, ULONG flags )
 {
-    FIXME( "(%p,%#x),stub!\n", port, (int)flags );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    unsigned int ret;
 
+    TRACE( "(%p,%#x)\n", port, (int)flags );
+    SERVER_START_REQ( alpc_disconnect_port )
+    {
+        req->handle = wine_server_obj_handle( port );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcCancelMessage (NTDLL.@)
@@ -226,10 +483,32 @@ NTSTATUS WINAPI NtAlpcDeleteResourceReserve( HANDLE port, ULONG flags, ALPC_HAND
 NTSTATUS WINAPI NtAlpcQueryInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS class, void *info,
                                         ULONG len, ULONG *ret_len )
 {
-    FIXME( "(%p,%d,%p,%u,%p),stub!\n", port, class, info, (int)len, ret_len );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    ALPC_BASIC_INFORMATION basic;
+    unsigned int ret;
 
+    TRACE( "(%p,%d,%p,%u,%p)\n", port, class, info, (int)len, ret_len );
+    if (class != AlpcBasicInformation)
+    {
+        FIXME( "class %d not supported\n", class );
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    if (len < sizeof(basic)) return STATUS_INFO_LENGTH_MISMATCH;
+    memset( &basic, 0, sizeof(basic) );
+    SERVER_START_REQ( alpc_query_port )
+    {
+        req->handle = wine_server_obj_handle( port );
+        if (!(ret = wine_server_call( req )))
+        {
+            basic.Flags       = reply->flags;
+            basic.PortContext = wine_server_get_ptr( reply->context );
+        }
+    }
+    SERVER_END_REQ;
+    if (ret) return ret;
+    memcpy( info, &basic, sizeof(basic) );
+    if (ret_len) *ret_len = sizeof(basic);
+    return STATUS_SUCCESS;
+}
 
 /***********************************************************************
  *             NtAlpcSetInformation (NTDLL.@)
@@ -259,10 +538,9 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
  */
 NTSTATUS WINAPI NtAlpcImpersonateClientOfPort( HANDLE port, PORT_MESSAGE *msg, void *flags )
 {
-    FIXME( "(%p,%p,%p),stub!\n", port, msg, flags );
-    return STATUS_NOT_IMPLEMENTED;
+    TRACE( "(%p,%p,%p)\n", port, msg, flags );
+    return NtImpersonateClientOfPort( port, msg );
 }
-
 
 /***********************************************************************
  *             NtAlpcImpersonateClientContainerOfPort (NTDLL.@)
@@ -275,16 +553,39 @@ NTSTATUS WINAPI NtAlpcImpersonateClientContainerOfPort( HANDLE port, PORT_MESSAG
 }
 
 
+static NTSTATUS open_sender( HANDLE *handle, HANDLE port, PORT_MESSAGE *msg, BOOL thread,
+                             ACCESS_MASK access, OBJECT_ATTRIBUTES *attr )
+{
+    const LPC_MESSAGE *lpc = (const LPC_MESSAGE *)msg;
+    unsigned int ret;
+
+    if (!handle || !msg) return STATUS_INVALID_PARAMETER;
+    port_probe_write( handle, sizeof(*handle) );
+    SERVER_START_REQ( alpc_open_sender )
+    {
+        req->handle     = wine_server_obj_handle( port );
+        req->msg_id     = lpc->MessageId;
+        req->client_pid = HandleToULong( lpc->ClientId.UniqueProcess );
+        req->client_tid = HandleToULong( lpc->ClientId.UniqueThread );
+        req->thread     = thread;
+        req->access     = access;
+        req->attributes = attr ? attr->Attributes : 0;
+        if (!(ret = wine_server_call( req ))) *handle = wine_server_ptr_handle( reply->sender );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
+
+
 /***********************************************************************
  *             NtAlpcOpenSenderProcess (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcOpenSenderProcess( HANDLE *handle, HANDLE port, PORT_MESSAGE *msg,
                                          ULONG flags, ACCESS_MASK access, OBJECT_ATTRIBUTES *attr )
 {
-    FIXME( "(%p,%p,%p,%#x,%#x,%p),stub!\n", handle, port, msg, (int)flags, (int)access, attr );
-    return STATUS_NOT_IMPLEMENTED;
+    TRACE( "(%p,%p,%p,%#x,%#x,%p)\n", handle, port, msg, (int)flags, (int)access, attr );
+    return open_sender( handle, port, msg, FALSE, access, attr );
 }
-
 
 /***********************************************************************
  *             NtAlpcOpenSenderThread (NTDLL.@)
@@ -292,6 +593,6 @@ NTSTATUS WINAPI NtAlpcOpenSenderProcess( HANDLE *handle, HANDLE port, PORT_MESSA
 NTSTATUS WINAPI NtAlpcOpenSenderThread( HANDLE *handle, HANDLE port, PORT_MESSAGE *msg, ULONG flags,
                                         ACCESS_MASK access, OBJECT_ATTRIBUTES *attr )
 {
-    FIXME( "(%p,%p,%p,%#x,%#x,%p),stub!\n", handle, port, msg, (int)flags, (int)access, attr );
-    return STATUS_NOT_IMPLEMENTED;
+    TRACE( "(%p,%p,%p,%#x,%#x,%p)\n", handle, port, msg, (int)flags, (int)access, attr );
+    return open_sender( handle, port, msg, TRUE, access, attr );
 }

@@ -35,25 +35,13 @@
 #include "ntdef/ntlpcapi.h"
 #include "wine/server.h"
 #include "unix_private.h"
+#include "port_private.h"
 #include "wine/debug.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(port);
 
-/* Message data crosses the server connection through a buffer of ours, so
- * that a bad pointer from the caller faults here, not inside a server call. */
-#define PORT_HEADER_SIZE   FIELD_OFFSET( LPC_MESSAGE, Data )
-#define PORT_MAX_DATA      0x10000
-#define PORT_MAX_INFO      0x208
-
-#define LPC_MSG_REQUEST             1
-#define LPC_MSG_REPLY               2
-#define LPC_MSG_DATAGRAM            3
-#define LPC_MSG_CONNECTION_REQUEST  10
-
-#define ALPC_PORFLG_WAITABLE_PORT   0x00040000
-
 /* fault before the server acts, as Windows' probes of output buffers do */
-static void probe_write( void *ptr, SIZE_T size )
+void port_probe_write( void *ptr, SIZE_T size )
 {
     volatile char *p = ptr;
 
@@ -62,7 +50,7 @@ static void probe_write( void *ptr, SIZE_T size )
     p[size - 1] = p[size - 1];
 }
 
-static NTSTATUS create_port( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
+NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
                              ULONG msg_len, ULONG flags )
 {
     struct object_attributes *objattr;
@@ -89,7 +77,7 @@ static NTSTATUS create_port( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info
 }
 
 /* wait on a port until the server has something for this thread */
-static NTSTATUS wait_port( HANDLE handle, const LARGE_INTEGER *timeout )
+NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout )
 {
     NTSTATUS status = NtWaitForSingleObject( handle, FALSE, timeout );
 
@@ -98,7 +86,7 @@ static NTSTATUS wait_port( HANDLE handle, const LARGE_INTEGER *timeout )
 }
 
 /* relative timeouts are turned into a deadline, since a receive may wait more than once */
-static const LARGE_INTEGER *get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline )
+const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline )
 {
     LARGE_INTEGER now;
 
@@ -109,7 +97,7 @@ static const LARGE_INTEGER *get_deadline( const LARGE_INTEGER *timeout, LARGE_IN
 }
 
 /* the last field is a connection request's ClientViewSize, otherwise the CallbackId */
-static void fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
+void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
                          process_id_t pid, thread_id_t tid, ULONG id, ULONG_PTR callback_id )
 {
     msg->DataSize            = size;
@@ -122,18 +110,20 @@ static void fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data
     msg->SectionSize         = callback_id;
 }
 
-static NTSTATUS receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg,
-                                 const LARGE_INTEGER *timeout, BOOL connections_only )
+/* take the next message, waiting until there is one; a message longer than
+ * max_data is truncated, or with RECEIVE_WHOLE left queued and its size returned */
+NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
+                               const LARGE_INTEGER *timeout, enum port_receive_mode mode, ULONG *needed )
 {
     LARGE_INTEGER deadline;
     unsigned char *data;
     unsigned int ret;
 
     if (!msg) return STATUS_INVALID_PARAMETER;
-    probe_write( msg, PORT_HEADER_SIZE );
-    if (context) probe_write( context, sizeof(*context) );
-    if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
-    timeout = get_deadline( timeout, &deadline );
+    port_probe_write( msg, PORT_HEADER_SIZE + max_data );
+    if (context) port_probe_write( context, sizeof(*context) );
+    if (!(data = malloc( max( max_data, 1 )))) return STATUS_NO_MEMORY;
+    timeout = port_get_deadline( timeout, &deadline );
     for (;;)
     {
         process_id_t pid = 0;
@@ -146,10 +136,12 @@ static NTSTATUS receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg
         SERVER_START_REQ( alpc_receive_message )
         {
             req->handle           = wine_server_obj_handle( handle );
-            req->max_len          = PORT_MAX_DATA;
-            req->connections_only = connections_only;
-            wine_server_set_reply( req, data, PORT_MAX_DATA );
-            if (!(ret = wine_server_call( req )))
+            req->max_len          = max_data;
+            req->connections_only = mode == RECEIVE_CONNECTIONS;
+            req->whole            = mode == RECEIVE_WHOLE;
+            wine_server_set_reply( req, data, max_data );
+            ret = wine_server_call( req );
+            if (!ret)
             {
                 type        = reply->type;
                 data_info   = reply->data_info;
@@ -160,6 +152,7 @@ static NTSTATUS receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg
                 ctx         = reply->context;
                 size        = wine_server_reply_size( reply );
             }
+            else if (ret == STATUS_BUFFER_TOO_SMALL && needed) *needed = PORT_HEADER_SIZE + reply->total;
         }
         SERVER_END_REQ;
 
@@ -167,13 +160,13 @@ static NTSTATUS receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg
         {
             TRACE( "%p: type %u id %u from %04x.%04x, %u bytes\n", handle, (int)type, (int)id,
                    pid, tid, size );
-            fill_header( msg, type, size, data_info, pid, tid, id, callback_id );
+            port_fill_header( msg, type, size, data_info, pid, tid, id, callback_id );
             memcpy( msg->Data, data, size );
             if (context) *context = wine_server_get_ptr( ctx );
             break;
         }
         if (ret != STATUS_PENDING) break;
-        if ((ret = wait_port( handle, timeout ))) break;
+        if ((ret = port_wait( handle, timeout ))) break;
     }
     free( data );
     return ret;
@@ -189,7 +182,7 @@ static NTSTATUS get_message_data( const LPC_MESSAGE *msg, USHORT *size, USHORT *
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, ULONG *id )
+NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async, ULONG *id )
 {
     USHORT size, total, data_info;
     unsigned char data[PORT_MAX_DATA > 0xffff ? 0xffff : PORT_MAX_DATA];
@@ -202,6 +195,7 @@ static NTSTATUS send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type,
     {
         req->handle    = wine_server_obj_handle( handle );
         req->type      = type;
+        req->async     = async;
         req->data_info = data_info;
         req->total_len = total;
         wine_server_add_data( req, data, size );
@@ -258,7 +252,7 @@ static NTSTATUS request_data( HANDLE handle, LPC_MESSAGE *msg, ULONG index, void
 NTSTATUS WINAPI NtCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
                               ULONG msg_len, ULONG *reserved )
 {
-    return create_port( handle, attr, info_len, msg_len, 0 );
+    return port_create( handle, attr, info_len, msg_len, ALPC_PORFLG_LPC_MODE );
 }
 
 
@@ -268,7 +262,7 @@ NTSTATUS WINAPI NtCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG inf
 NTSTATUS WINAPI NtCreateWaitablePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
                                       ULONG msg_len, ULONG pool_usage )
 {
-    return create_port( handle, attr, info_len, msg_len, ALPC_PORFLG_WAITABLE_PORT );
+    return port_create( handle, attr, info_len, msg_len, ALPC_PORFLG_LPC_MODE | ALPC_PORFLG_WAITABLE_PORT );
 }
 
 
@@ -308,19 +302,19 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
     if (view)
     {
         if (view->Length != sizeof(*view)) return STATUS_INVALID_PARAMETER;
-        probe_write( view, sizeof(*view) );
+        port_probe_write( view, sizeof(*view) );
     }
     if (server_view)
     {
         if (server_view->Length != sizeof(*server_view)) return STATUS_INVALID_PARAMETER;
-        probe_write( server_view, sizeof(*server_view) );
+        port_probe_write( server_view, sizeof(*server_view) );
     }
     *handle = 0;
-    if (max_len) probe_write( max_len, sizeof(*max_len) );
+    if (max_len) port_probe_write( max_len, sizeof(*max_len) );
     if (info_len)
     {
-        probe_write( info_len, sizeof(*info_len) );
-        probe_write( info, *info_len );
+        port_probe_write( info_len, sizeof(*info_len) );
+        port_probe_write( info, *info_len );
     }
     sid_len = 0;
     if (sid)
@@ -354,7 +348,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
     SERVER_START_REQ( alpc_connect_port )
     {
         req->access           = PORT_ALL_ACCESS;
-        req->flags            = 0;
+        req->flags            = ALPC_PORFLG_LPC_MODE;
         req->imp_level        = qos->ImpersonationLevel;
         req->dynamic_tracking = qos->ContextTrackingMode == SECURITY_DYNAMIC_TRACKING;
         req->sid_len          = sid_len;
@@ -416,7 +410,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
             return STATUS_SUCCESS;
         }
         if (ret != STATUS_PENDING) break;
-        ret = wait_port( port, NULL );
+        ret = port_wait( port, NULL );
     }
     if (port) NtClose( port );
     if (base) NtUnmapViewOfSection( NtCurrentProcess(), base );
@@ -430,7 +424,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
 NTSTATUS WINAPI NtListenPort( HANDLE handle, LPC_MESSAGE *msg )
 {
     TRACE( "(%p,%p)\n", handle, msg );
-    return receive_message( handle, NULL, msg, NULL, TRUE );
+    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, NULL );
 }
 
 
@@ -465,12 +459,12 @@ NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, void *context, LPC_MESSAGE 
     if (view)
     {
         if (view->Length != sizeof(*view)) return STATUS_INVALID_PARAMETER;
-        probe_write( view, sizeof(*view) );
+        port_probe_write( view, sizeof(*view) );
     }
     if (client_view)
     {
         if (client_view->Length != sizeof(*client_view)) return STATUS_INVALID_PARAMETER;
-        probe_write( client_view, sizeof(*client_view) );
+        port_probe_write( client_view, sizeof(*client_view) );
     }
 
     /* the server's own view first, so that a bad section fails before anything is decided */
@@ -584,12 +578,13 @@ NTSTATUS WINAPI NtRequestPort( HANDLE handle, LPC_MESSAGE *msg )
     ULONG id;
 
     TRACE( "(%p,%p)\n", handle, msg );
-    return send_message( handle, msg, LPC_MSG_DATAGRAM, &id );
+    return port_send_message( handle, msg, LPC_MSG_DATAGRAM, FALSE, &id );
 }
 
 
 /* wait for the reply to the thread's request on a port, or for a callback to answer */
-static NTSTATUS wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out )
+/* a reply longer than max_data is lost: STATUS_BUFFER_TOO_SMALL */
+NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data )
 {
     unsigned char *data;
     unsigned int ret;
@@ -621,12 +616,17 @@ static NTSTATUS wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out )
 
         if (!ret)
         {
-            fill_header( msg_out, type, size, 0, pid, tid, msg_id, callback_id );
+            if (size > max_data)
+            {
+                ret = STATUS_BUFFER_TOO_SMALL;
+                break;
+            }
+            port_fill_header( msg_out, type, size, 0, pid, tid, msg_id, callback_id );
             memcpy( msg_out->Data, data, size );
             break;
         }
         if (ret != STATUS_PENDING) break;
-        if ((ret = wait_port( handle, NULL ))) break;
+        if ((ret = port_wait( handle, NULL ))) break;
     }
     free( data );
     return ret;
@@ -671,11 +671,11 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
 
     TRACE( "(%p,%p,%p)\n", handle, msg_in, msg_out );
     if (!msg_in || !msg_out) return STATUS_INVALID_PARAMETER;
-    probe_write( msg_out, PORT_HEADER_SIZE );
+    port_probe_write( msg_out, PORT_HEADER_SIZE );
     switch (msg_in->MessageType & 0xff)
     {
     case 0:
-        ret = send_message( handle, msg_in, LPC_MSG_REQUEST, &id );
+        ret = port_send_message( handle, msg_in, LPC_MSG_REQUEST, FALSE, &id );
         break;
     case LPC_MSG_REQUEST:  /* a callback to the sender of a request */
         ret = send_callback( handle, msg_in, &id );
@@ -684,7 +684,7 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
         return STATUS_INVALID_PARAMETER;
     }
     if (ret) return ret;
-    return wait_reply( handle, id, msg_out );
+    return port_wait_reply( handle, id, msg_out, PORT_MAX_DATA );
 }
 
 
@@ -744,9 +744,9 @@ NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_ME
 
     TRACE( "(%p,%p,%p,%p,%p)\n", handle, context, reply, msg, timeout );
     if (!msg) return STATUS_INVALID_PARAMETER;
-    probe_write( msg, PORT_HEADER_SIZE );
+    port_probe_write( msg, PORT_HEADER_SIZE );
     if (reply && (status = NtReplyPort( handle, (LPC_MESSAGE *)reply ))) return status;
-    return receive_message( handle, context, (LPC_MESSAGE *)msg, timeout, FALSE );
+    return port_receive_message( handle, context, (LPC_MESSAGE *)msg, PORT_MAX_DATA, timeout, RECEIVE_ANY, NULL );
 }
 
 
@@ -759,10 +759,10 @@ NTSTATUS WINAPI NtReplyWaitReplyPort( HANDLE handle, LPC_MESSAGE *reply )
 
     TRACE( "(%p,%p)\n", handle, reply );
     if (!reply) return STATUS_INVALID_PARAMETER;
-    probe_write( reply, PORT_HEADER_SIZE );
+    port_probe_write( reply, PORT_HEADER_SIZE );
     if ((status = NtReplyPort( handle, reply ))) return status;
     /* then wait for the reply to the request this thread sent through the port */
-    return wait_reply( handle, 0, reply );
+    return port_wait_reply( handle, 0, reply, PORT_MAX_DATA );
 }
 
 

@@ -1,0 +1,55 @@
+/*
+ * Port helpers shared by the LPC and ALPC system calls
+ *
+ * Copyright 2026 the wine-lpc authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#ifndef __WINE_NTDLL_UNIX_PORT_PRIVATE_H
+#define __WINE_NTDLL_UNIX_PORT_PRIVATE_H
+
+/* Message data crosses the server connection through a buffer of ours, so
+ * that a bad pointer from the caller faults here, not inside a server call. */
+#define PORT_HEADER_SIZE   FIELD_OFFSET( LPC_MESSAGE, Data )
+#define PORT_MAX_DATA      0x10000
+#define PORT_MAX_INFO      0x208
+
+#define LPC_MSG_REQUEST             1
+#define LPC_MSG_REPLY               2
+#define LPC_MSG_DATAGRAM            3
+#define LPC_MSG_CONNECTION_REQUEST  10
+
+enum port_receive_mode
+{
+    RECEIVE_ANY,          /* truncate what does not fit */
+    RECEIVE_CONNECTIONS,  /* NtListenPort: connection requests only */
+    RECEIVE_WHOLE         /* ALPC: leave what does not fit queued */
+};
+
+extern void port_probe_write( void *ptr, SIZE_T size );
+extern NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout );
+extern const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline );
+extern void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
+                              process_id_t pid, thread_id_t tid, ULONG id, ULONG_PTR callback_id );
+extern NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
+                             ULONG msg_len, ULONG flags );
+extern NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async, ULONG *id );
+extern NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data );
+extern NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
+                                      const LARGE_INTEGER *timeout, enum port_receive_mode mode,
+                                      ULONG *needed );
+
+#endif /* __WINE_NTDLL_UNIX_PORT_PRIVATE_H */
