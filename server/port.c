@@ -349,7 +349,7 @@ static void flush_queue( struct port *port )
 
 static int queue_msg( struct port *port, struct port_msg *msg )
 {
-    msg->id = port_next_id( &last_msg_id );
+    if (!msg->id) msg->id = port_next_id( &last_msg_id );  /* a reply keeps its request's */
     port_queue_push( &port->queue, msg );
     wake_receivers( port );
     return 1;
@@ -698,6 +698,8 @@ DECL_HANDLER(alpc_connect_port)
     else if (conn->queue.count >= PORT_QUEUE_LIMIT) set_error( STATUS_NO_MEMORY );
     else if (req->sid_len && !equal_sid( sid, token_get_user( conn->owner->token )))
         set_error( STATUS_SERVER_SID_MISMATCH );
+    else if (!(conn->flags & ALPC_PORFLG_LPC_MODE) && info_len > conn->max_info_len)
+        set_error( STATUS_PORT_MESSAGE_TOO_LONG );  /* ALPC does not truncate */
     else if (check_object_access( NULL, &conn->obj, &access ))
     {
         info_len = min( info_len, conn->max_info_len );
@@ -773,13 +775,17 @@ DECL_HANDLER(alpc_accept_connect)
     const void *info = get_req_data();
     data_size_t info_len = get_req_data_size();
     obj_handle_t section = 0, process = 0;
+    struct port *conn = NULL;
+
+    if (req->port && !(conn = get_port_obj( current->process, req->port, 0 ))) return;
 
     LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct port, connect_entry )
     {
         if (client->connect_id == req->msg_id && client->connect_tid == req->client_tid &&
             client->connect_pid == req->client_pid && !client->connect_msg &&
-            client->conn->owner == current->process) break;
+            client->conn->owner == current->process && (!conn || client->conn == conn)) break;
     }
+    if (conn) release_object( conn );
     if (&client->connect_entry == &connecting_ports)
     {
         set_error( STATUS_REPLY_MESSAGE_MISMATCH );

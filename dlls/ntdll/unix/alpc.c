@@ -269,6 +269,7 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
     /* ALPC lets the client go at once: accept and complete in one call */
     SERVER_START_REQ( alpc_accept_connect )
     {
+        req->port       = wine_server_obj_handle( port );
         req->access     = PORT_ALL_ACCESS;
         req->context    = wine_server_client_ptr( context );
         req->msg_id     = lpc->MessageId;
@@ -310,6 +311,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
 
     if ((ret = check_attributes( send_attr, TRUE )) || (ret = check_attributes( recv_attr, FALSE )))
         return ret;
+    if ((flags & ALPC_MSGFLG_SYNC_REQUEST) && !send) return STATUS_INVALID_PARAMETER;
     if (recv)
     {
         if (!len) return STATUS_INVALID_PARAMETER;
@@ -327,6 +329,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         }
         else if (flags & ALPC_MSGFLG_SYNC_REQUEST)
         {
+            /* a synchronous request is sent, then its reply received, in this one call */
             if (!recv) return STATUS_LPC_RECEIVE_BUFFER_EXPECTED;
             if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &id ))) return ret;
             if ((ret = port_wait_reply( port, id, out, max_data ))) return ret;
