@@ -40,6 +40,7 @@
 #include "winternl.h"
 
 #include "handle.h"
+#include "file.h"
 #include "thread.h"
 #include "process.h"
 #include "request.h"
@@ -52,6 +53,15 @@
 #define ALPC_PORFLG_LPC_MODE             0x00001000  /* created by the legacy LPC calls */
 #define ALPC_PORFLG_ALLOW_IMPERSONATION  0x00010000
 #define ALPC_PORFLG_WAITABLE_PORT        0x00040000
+#define ALPC_PORFLG_ALLOW_DUP_OBJECT     0x00080000
+#define ALPC_PORFLG_ALLOW_MULTIHANDLE_ATTRIBUTE 0x02000000
+
+#define ALPC_HANDLEFLG_DUPLICATE_SAME_ACCESS     0x00010000
+#define ALPC_HANDLEFLG_DUPLICATE_SAME_ATTRIBUTES 0x00020000
+#define ALPC_HANDLEFLG_DUPLICATE_INHERIT         0x00080000
+
+/* the most handles one message may pass */
+#define PORT_MAX_HANDLES  64
 
 /* bounds what a sender that nobody reads can make the server hold (Windows
  * charges a pool quota instead) */
@@ -114,6 +124,9 @@ struct port
     mem_size_t         server_view_size; /* client port: size of the server's view */
     client_ptr_t       views[2];       /* views to unmap from the port's process when it goes:
                                           the client's section, then the server's */
+    unsigned int       dup_types;      /* ALPC: object types that messages to this port may pass */
+    struct completion *completion;     /* ALPC: told of every message queued */
+    apc_param_t        completion_key;
 };
 
 /* a thread waiting for the reply to its request */
@@ -223,6 +236,9 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->remote_base    = 0;
     port->server_view_size = 0;
     port->views[0] = port->views[1] = 0;
+    port->dup_types      = 0;
+    port->completion     = NULL;
+    port->completion_key = 0;
     port_queue_init( &port->queue );
     list_init( &port->server_ports );
     list_init( &port->conn_entry );
@@ -343,7 +359,7 @@ static void flush_queue( struct port *port )
 
         unqueue_msg( port, msg );
         if (sender) end_wait( sender, STATUS_PORT_DISCONNECTED );
-        free( msg );
+        port_msg_free( msg );
     }
 }
 
@@ -351,6 +367,7 @@ static int queue_msg( struct port *port, struct port_msg *msg )
 {
     if (!msg->id) msg->id = port_next_id( &last_msg_id );  /* a reply keeps its request's */
     port_queue_push( &port->queue, msg );
+    if (port->completion) add_completion( port->completion, port->completion_key, 0, STATUS_SUCCESS, 0 );
     wake_receivers( port );
     return 1;
 }
@@ -487,6 +504,7 @@ static void port_destroy( struct object *obj )
     if (port->kind != PORT_CONNECTION) unmap_views( port );
     if (port->section) release_object( port->section );
     if (port->process) release_object( port->process );
+    if (port->completion) release_object( port->completion );
     assert( !port->peer );
     port_queue_clear( &port->queue );
     list_remove( &port->conn_entry );
@@ -647,6 +665,7 @@ DECL_HANDLER(alpc_create_port)
             init_port( port, PORT_CONNECTION, req->flags, req->max_msg_len,
                        (req->flags & ALPC_PORFLG_LPC_MODE) ? LPC_MAX_INFO_LEN
                                                            : req->max_msg_len - PORT_MSG_HEADER_SIZE );
+            port->dup_types = req->dup_types;
             port->owner = (struct process *)grab_object( current->process );
             reply->handle = alloc_handle_no_access_check( current->process, port, req->access,
                                                           objattr->attributes );
@@ -712,8 +731,8 @@ DECL_HANDLER(alpc_connect_port)
                 client->connect_tid    = current->id;
                 client->connect_pid    = current->process->id;
                 client->connect_time   = current->process->start_time;
-                client->connect_waiting = !req->async;
-                client->connect_async  = req->async;
+                client->connect_waiting = !(req->options & PORT_CONNECT_ASYNC);
+                client->connect_async  = !!(req->options & PORT_CONNECT_ASYNC);
                 client->imp_level      = req->imp_level;
                 client->dynamic_tracking = req->dynamic_tracking;
                 if (!req->dynamic_tracking)
@@ -728,7 +747,8 @@ DECL_HANDLER(alpc_connect_port)
                     client->view_size   = req->view_size;
                     client->views[0]    = req->view_base;
                 }
-                client->server_view    = req->server_view;
+                client->server_view    = !!(req->options & PORT_CONNECT_SERVER_VIEW);
+                client->dup_types      = req->dup_types;
                 msg->sender     = client;
                 msg->client_pid = current->process->id;
                 msg->client_tid = current->id;
@@ -736,7 +756,7 @@ DECL_HANDLER(alpc_connect_port)
                 client->connect_id = msg->id;
                 list_add_tail( &connecting_ports, &client->connect_entry );
                 reply->handle = alloc_handle_no_access_check( current->process, client, req->access, 0 );
-                if ((client->connect_handle = reply->handle) && !req->async)
+                if ((client->connect_handle = reply->handle) && client->connect_waiting)
                     list_add_tail( &connect_waiters, &client->waiter_entry );
             }
             release_object( client );
@@ -921,9 +941,124 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
     return wait;
 }
 
+/* handles an ALPC message passes: the objects travel, handles are made at receive */
+struct msg_handles
+{
+    unsigned int count;
+    struct
+    {
+        struct object *obj;
+        unsigned int   flags;
+        unsigned int   type;        /* ALPC_PORFLG_OBJECT_TYPE_* */
+        unsigned int   access;
+        unsigned int   attributes;
+    } handles[1];
+};
+
+static void free_msg_handles( void *attach )
+{
+    struct msg_handles *list = attach;
+    unsigned int i;
+
+    for (i = 0; i < list->count; i++) release_object( list->handles[i].obj );
+    free( list );
+}
+
+/* the ALPC_PORFLG_OBJECT_TYPE_* bit of an object */
+static unsigned int object_type_bit( struct object *obj )
+{
+    static const struct { struct type_descr *type; unsigned int bit; } bits[] =
+    {
+        { &file_type, 0x0001 }, { &thread_type, 0x0004 }, { &semaphore_type, 0x0008 },
+        { &event_type, 0x0010 }, { &process_type, 0x0020 }, { &mutex_type, 0x0040 },
+        { &mapping_type, 0x0080 }, { &key_type, 0x0100 }, { &token_type, 0x0200 },
+        { &job_type, 0x0800 },
+    };
+    unsigned int i;
+
+    for (i = 0; i < ARRAY_SIZE(bits); i++) if (obj->ops->type == bits[i].type) return bits[i].bit;
+    return 0;
+}
+
+/* take the sender's objects for the handles a message passes, as the receiving port allows */
+static int attach_handles( struct port_msg *msg, struct port *target, const port_handle_t *handles,
+                           data_size_t size )
+{
+    unsigned int i, count = size / sizeof(*handles), bit;
+    struct msg_handles *list;
+
+    if (size % sizeof(*handles) || !count || count > PORT_MAX_HANDLES ||
+        !(target->flags & ALPC_PORFLG_ALLOW_DUP_OBJECT) ||
+        (count > 1 && !(target->flags & ALPC_PORFLG_ALLOW_MULTIHANDLE_ATTRIBUTE)))
+    {
+        set_error( STATUS_INVALID_PARAMETER );
+        return 0;
+    }
+    if (!(list = mem_alloc( offsetof( struct msg_handles, handles[count] )))) return 0;
+    list->count = 0;
+    msg->attach = list;
+    msg->free_attach = free_msg_handles;
+    for (i = 0; i < count; i++)
+    {
+        struct object *obj = get_handle_obj( current->process, handles[i].handle, 0, NULL );
+
+        if (!obj) return 0;
+        list->handles[list->count++].obj = obj;
+        bit = object_type_bit( obj );
+        if (handles[i].type && handles[i].type != bit)
+        {
+            set_error( STATUS_OBJECT_TYPE_MISMATCH );
+            return 0;
+        }
+        if (!(bit & target->dup_types))
+        {
+            set_error( STATUS_INVALID_PARAMETER );
+            return 0;
+        }
+        list->handles[i].flags  = handles[i].flags;
+        list->handles[i].type   = bit;
+        list->handles[i].access = get_handle_access( current->process, handles[i].handle );
+        if (!(handles[i].flags & ALPC_HANDLEFLG_DUPLICATE_SAME_ACCESS))
+        {
+            /* more access than the sender has needs the object's consent, as for NtDuplicateObject */
+            unsigned int access = obj->ops->map_access( obj, handles[i].access );
+
+            if ((access & ~list->handles[i].access) && !check_object_access( NULL, obj, &access )) return 0;
+            list->handles[i].access = access;
+        }
+        list->handles[i].attributes = (handles[i].flags & ALPC_HANDLEFLG_DUPLICATE_INHERIT) ? OBJ_INHERIT : 0;
+    }
+    return 1;
+}
+
+/* give the receiver handles to the objects a message passes, after its data */
+static void reply_handles( struct port_msg *msg, struct alpc_receive_message_reply *reply )
+{
+    struct msg_handles *list = msg->attach;
+    port_handle_t *handles;
+    char *buffer;
+    unsigned int i;
+
+    if (!(buffer = set_reply_data_size( reply->data_size + list->count * sizeof(*handles) ))) return;
+    memcpy( buffer, msg->data, reply->data_size );
+    handles = (port_handle_t *)(buffer + reply->data_size);
+    for (i = 0; i < list->count; i++)
+    {
+        handles[i].flags  = list->handles[i].flags;
+        handles[i].type   = list->handles[i].type;
+        handles[i].access = list->handles[i].access;
+        handles[i].handle = alloc_handle_no_access_check( current->process, list->handles[i].obj,
+                                                          list->handles[i].access,
+                                                          list->handles[i].attributes );
+    }
+    reply->handle_count = list->count;
+    clear_error();  /* a handle that could not be made stays 0 */
+}
+
 /* queue a request or a datagram from the current thread; returns its MessageId */
 static unsigned int send_message( struct port *port, unsigned int type, const void *data, data_size_t size,
-                                  data_size_t total_len, unsigned int data_info, int async )
+                                  data_size_t total_len, unsigned int data_info, int async,
+                                  const port_handle_t *handles, data_size_t handles_size )
 {
     struct port *target;
     struct port_msg *msg;
@@ -961,12 +1096,13 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
     if (data_info && (type == PORT_MSG_DATAGRAM || !check_data_info( msg )))
     {
         set_error( STATUS_INVALID_PARAMETER );
-        free( msg );
+        port_msg_free( msg );
         return 0;
     }
-    if (type == PORT_MSG_REQUEST && !(wait = create_wait( port, target, msg )))
+    if ((handles_size && !attach_handles( msg, target, handles, handles_size )) ||
+        (type == PORT_MSG_REQUEST && !(wait = create_wait( port, target, msg ))))
     {
-        free( msg );
+        port_msg_free( msg );
         return 0;
     }
     queue_msg( target, msg );
@@ -985,8 +1121,11 @@ DECL_HANDLER(alpc_send_message)
 
     if (!port) return;
     free_ended_waits();
-    reply->msg_id = send_message( port, req->type, get_req_data(), get_req_data_size(),
-                                  req->total_len, req->data_info, req->async );
+    if (req->data_size > get_req_data_size()) set_error( STATUS_INVALID_PARAMETER );
+    else reply->msg_id = send_message( port, req->type, get_req_data(), req->data_size, req->total_len,
+                                       req->data_info, req->async,
+                                       (const port_handle_t *)((const char *)get_req_data() + req->data_size),
+                                       get_req_data_size() - req->data_size );
     release_object( port );
 }
 
@@ -1128,7 +1267,7 @@ DECL_HANDLER(alpc_receive_message)
         if (!req->connections_only || msg->type == PORT_MSG_CONNECTION_REQUEST) break;
         if (msg->type == PORT_MSG_REQUEST && msg->sender)
             end_wait( msg->sender, STATUS_LPC_REPLY_LOST );
-        free( msg );
+        port_msg_free( msg );
     }
     if (!msg)
     {
@@ -1150,9 +1289,28 @@ DECL_HANDLER(alpc_receive_message)
         reply->total       = msg->size;
         if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
             reply->view_size = ((struct port *)msg->sender)->view_size;
-        set_reply_data( msg->data, min( msg->size, min( req->max_len, get_reply_max_size() )));
+        reply->data_size   = min( msg->size, min( req->max_len, get_reply_max_size() ));
+        if (msg->attach && req->want_handles) reply_handles( msg, reply );
+        else set_reply_data( msg->data, reply->data_size );
         if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
-        free( msg );
+        port_msg_free( msg );
+    }
+    release_object( port );
+}
+
+/* post a completion packet for every message queued to a port */
+DECL_HANDLER(alpc_set_completion)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 ), *queue;
+    struct completion *completion;
+
+    if (!port) return;
+    queue = receive_port( port );
+    if (queue->completion) set_error( STATUS_INVALID_PARAMETER );
+    else if ((completion = get_completion_obj( current->process, req->completion, IO_COMPLETION_MODIFY_STATE )))
+    {
+        queue->completion = completion;
+        queue->completion_key = req->key;
     }
     release_object( port );
 }

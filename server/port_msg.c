@@ -95,6 +95,12 @@ struct port_msg *port_queue_find_id( const struct port_queue *queue, unsigned in
     return NULL;
 }
 
+void port_msg_free( struct port_msg *msg )
+{
+    if (msg->attach) msg->free_attach( msg->attach );
+    free( msg );
+}
+
 unsigned int port_queue_clear( struct port_queue *queue )
 {
     struct port_msg *msg, *next;
@@ -103,7 +109,7 @@ unsigned int port_queue_clear( struct port_queue *queue )
     LIST_FOR_EACH_ENTRY_SAFE( msg, next, &queue->msgs, struct port_msg, entry )
     {
         list_remove( &msg->entry );
-        free( msg );
+        port_msg_free( msg );
         count++;
     }
     queue->count = 0;

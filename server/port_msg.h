@@ -54,6 +54,8 @@ struct port_msg
     void          *sender;       /* who waits on it: a request's wait record, a connection
                                     request's client port; NULL when nobody does */
     unsigned long long context;  /* port context of the sender's connection */
+    void          *attach;       /* what the message carries besides data (ALPC attributes) */
+    void         (*free_attach)( void *attach );
     unsigned int   size;         /* data bytes */
     unsigned char  data[1];
 };
@@ -73,6 +75,8 @@ extern unsigned int port_check_msg_lengths( unsigned int data_len, unsigned int 
 extern unsigned int port_next_id( unsigned int *counter );
 
 extern struct port_msg *port_msg_alloc( unsigned int type, const void *data, unsigned int size );
+/* frees a message and what it carries */
+extern void port_msg_free( struct port_msg *msg );
 extern void port_queue_init( struct port_queue *queue );
 extern void port_queue_push( struct port_queue *queue, struct port_msg *msg );
 extern void port_queue_remove( struct port_queue *queue, struct port_msg *msg );

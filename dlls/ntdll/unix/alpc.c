@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 #include "ntstatus.h"
 #define WIN32_NO_STATUS
@@ -61,12 +62,123 @@ static NTSTATUS check_attributes( const ALPC_MESSAGE_ATTRIBUTES *attr, BOOL send
     if (!attr) return STATUS_SUCCESS;
     if (attr->AllocatedAttributes & ~ALPC_MESSAGE_ATTRIBUTE_ALL) return STATUS_INVALID_PARAMETER;
     if (send && (attr->ValidAttributes & ~attr->AllocatedAttributes)) return STATUS_INVALID_PARAMETER;
-    if (send && (attr->ValidAttributes & ~ALPC_MESSAGE_CONTEXT_ATTRIBUTE))
+    if (send && (attr->ValidAttributes & ~(ALPC_MESSAGE_CONTEXT_ATTRIBUTE | ALPC_MESSAGE_HANDLE_ATTRIBUTE)))
     {
         FIXME( "message attributes %#x not supported\n", (int)attr->ValidAttributes );
         return STATUS_NOT_IMPLEMENTED;
     }
     return STATUS_SUCCESS;
+}
+
+/* the handles a message passes, from its sender's handle attribute */
+static NTSTATUS get_send_handles( const ALPC_MESSAGE_ATTRIBUTES *attr, port_handle_t *handles, ULONG *count )
+{
+    const ALPC_HANDLE_ATTR *handle;
+    ULONG i;
+
+    *count = 0;
+    if (!attr || !(attr->ValidAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE)) return STATUS_SUCCESS;
+    handle = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_HANDLE_ATTRIBUTE );
+    if (!(handle->Flags & ALPC_HANDLEFLG_INDIRECT))
+    {
+        handles[0].handle = wine_server_obj_handle( handle->Handle );
+        handles[0].flags  = handle->Flags;
+        handles[0].type   = handle->ObjectType;
+        handles[0].access = handle->DesiredAccess;
+        *count = 1;
+        return STATUS_SUCCESS;
+    }
+    if (!handle->HandleCount || handle->HandleCount > PORT_MAX_HANDLES || !handle->HandleAttrArray)
+        return STATUS_INVALID_PARAMETER;
+    for (i = 0; i < handle->HandleCount; i++)
+    {
+        handles[i].handle = handle->HandleAttrArray[i].Handle;
+        handles[i].flags  = handle->HandleAttrArray[i].Flags;
+        handles[i].type   = handle->HandleAttrArray[i].ObjectType;
+        handles[i].access = handle->HandleAttrArray[i].DesiredAccess;
+    }
+    *count = handle->HandleCount;
+    return STATUS_SUCCESS;
+}
+
+/* Handles received through an indirect handle attribute are fetched one by
+ * one with NtAlpcQueryInformationMessage; the last few messages' are kept. */
+struct received_handles
+{
+    struct list   entry;
+    ULONG         msg_id;
+    ULONG         count;
+    port_handle_t handles[1];
+};
+
+static struct list received_list = LIST_INIT( received_list );
+static unsigned int received_count;
+static pthread_mutex_t received_mutex = PTHREAD_MUTEX_INITIALIZER;
+#define MAX_RECEIVED 256
+
+static void keep_received_handles( ULONG msg_id, const port_handle_t *handles, ULONG count )
+{
+    struct received_handles *entry;
+
+    if (!(entry = malloc( offsetof( struct received_handles, handles[count] )))) return;
+    entry->msg_id = msg_id;
+    entry->count  = count;
+    memcpy( entry->handles, handles, count * sizeof(*handles) );
+    pthread_mutex_lock( &received_mutex );
+    list_add_head( &received_list, &entry->entry );
+    if (++received_count > MAX_RECEIVED)
+    {
+        struct received_handles *old = LIST_ENTRY( list_tail( &received_list ), struct received_handles, entry );
+        list_remove( &old->entry );
+        free( old );
+        received_count--;
+    }
+    pthread_mutex_unlock( &received_mutex );
+}
+
+static NTSTATUS get_received_handle( ULONG msg_id, ULONG index, port_handle_t *handle )
+{
+    struct received_handles *entry;
+    NTSTATUS ret = STATUS_INVALID_PARAMETER;
+
+    pthread_mutex_lock( &received_mutex );
+    LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_handles, entry )
+    {
+        if (entry->msg_id != msg_id) continue;
+        if (index < entry->count)
+        {
+            *handle = entry->handles[index];
+            ret = STATUS_SUCCESS;
+        }
+        break;
+    }
+    pthread_mutex_unlock( &received_mutex );
+    return ret;
+}
+
+/* the receiver's handle attribute: one handle in place, several through NtAlpcQueryInformationMessage */
+static void set_handle_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESSAGE *msg,
+                                  const port_handle_t *handles, ULONG count )
+{
+    ALPC_HANDLE_ATTR *handle;
+
+    if (!count) return;
+    keep_received_handles( msg->MessageId, handles, count );
+    if (!(handle = alpc_attr_block( attr, ALPC_MESSAGE_HANDLE_ATTRIBUTE ))) return;
+    memset( handle, 0, sizeof(*handle) );
+    if (count == 1)
+    {
+        handle->Flags         = handles[0].flags;
+        handle->Handle        = wine_server_ptr_handle( handles[0].handle );
+        handle->ObjectType    = handles[0].type;
+        handle->GrantedAccess = handles[0].access;
+    }
+    else
+    {
+        handle->Flags       = ALPC_HANDLEFLG_INDIRECT;
+        handle->HandleCount = count;
+    }
+    attr->ValidAttributes |= ALPC_MESSAGE_HANDLE_ATTRIBUTE;
 }
 
 /* the receiver's context attribute describes the message it got */
@@ -92,17 +204,18 @@ NTSTATUS WINAPI NtAlpcCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr,
                                   ALPC_PORT_ATTRIBUTES *port_attr )
 {
     SIZE_T max_len = ALPC_MAX_MESSAGE_LENGTH;
-    ULONG flags = 0;
+    ULONG flags = 0, dup_types = 0;
 
     TRACE( "(%p,%p,%p)\n", handle, attr, port_attr );
     if (port_attr)
     {
         flags = port_attr->Flags;
+        dup_types = port_attr->DupObjectTypes;
         if (port_attr->MaxMessageLength) max_len = port_attr->MaxMessageLength;
         if (flags & ~ALPC_PORFLG_VALID) return STATUS_INVALID_PARAMETER;
         if (max_len > ALPC_MAX_MESSAGE_LENGTH) return STATUS_INVALID_PARAMETER;
     }
-    return port_create( handle, attr, 0, max_len, flags );
+    return port_create( handle, attr, 0, max_len, flags, dup_types );
 }
 
 /***********************************************************************
@@ -167,7 +280,8 @@ NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_
         req->imp_level        = qos.ImpersonationLevel;
         req->dynamic_tracking = qos.ContextTrackingMode == SECURITY_DYNAMIC_TRACKING;
         req->sid_len          = sid_len;
-        req->async            = !(flags & ALPC_SYNC_CONNECTION);
+        req->dup_types        = port_attr ? port_attr->DupObjectTypes : 0;
+        req->options          = (flags & ALPC_SYNC_CONNECTION) ? 0 : PORT_CONNECT_ASYNC;
         wine_server_add_data( req, objattr, objlen );
         wine_server_add_data( req, sid, sid_len );
         wine_server_add_data( req, data, size );
@@ -302,7 +416,8 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
 {
     LPC_MESSAGE *out = (LPC_MESSAGE *)recv;
     const LPC_MESSAGE *lpc;
-    ULONG id, max_data = 0, needed = 0;
+    port_handle_t handles[PORT_MAX_HANDLES];
+    ULONG id, max_data = 0, needed = 0, count;
     void *context = NULL;
     NTSTATUS ret;
 
@@ -322,16 +437,22 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
 
     if (send)
     {
-        if ((ret = get_message( send, &lpc ))) return ret;
+        if ((ret = get_message( send, &lpc )) || (ret = get_send_handles( send_attr, handles, &count )))
+            return ret;
         if ((flags & ALPC_MSGFLG_REPLY_MESSAGE) || ((flags & ALPC_MSGFLG_RELEASE_MESSAGE) && lpc->MessageId))
         {
+            if (count)
+            {
+                FIXME( "handles in replies not supported\n" );
+                return STATUS_NOT_IMPLEMENTED;
+            }
             if ((ret = NtReplyPort( port, (LPC_MESSAGE *)lpc ))) return ret;
         }
         else if (flags & ALPC_MSGFLG_SYNC_REQUEST)
         {
             /* a synchronous request is sent, then its reply received, in this one call */
             if (!recv) return STATUS_LPC_RECEIVE_BUFFER_EXPECTED;
-            if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &id ))) return ret;
+            if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, handles, count, &id ))) return ret;
             if ((ret = port_wait_reply( port, id, out, max_data ))) return ret;
             *len = out->MessageSize;
             set_context_attribute( recv_attr, out, NULL );
@@ -342,7 +463,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
             BOOL datagram = flags & ALPC_MSGFLG_RELEASE_MESSAGE;
 
             if ((ret = port_send_message( port, lpc, datagram ? LPC_MSG_DATAGRAM : LPC_MSG_REQUEST,
-                                          !datagram, &id )))
+                                          !datagram, handles, count, &id )))
                 return ret;
             /* the sender learns the id the message got, as Windows writes it back */
             ((LPC_MESSAGE *)lpc)->MessageId = id;
@@ -350,12 +471,16 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     }
     if (!recv) return STATUS_SUCCESS;
 
-    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, &needed );
+    count = PORT_MAX_HANDLES;
+    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, &needed, handles,
+                                recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE)
+                                ? &count : NULL );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
     if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;
     *len = out->MessageSize;
     set_context_attribute( recv_attr, out, context );
+    if (recv_attr) set_handle_attribute( recv_attr, out, handles, count );
     return STATUS_SUCCESS;
 }
 
@@ -519,8 +644,26 @@ NTSTATUS WINAPI NtAlpcQueryInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS
 NTSTATUS WINAPI NtAlpcSetInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS class, void *info,
                                       ULONG len )
 {
-    FIXME( "(%p,%d,%p,%u),stub!\n", port, class, info, (int)len );
-    return STATUS_NOT_IMPLEMENTED;
+    const ALPC_PORT_ASSOCIATE_COMPLETION_PORT *assoc = info;
+    unsigned int ret;
+
+    TRACE( "(%p,%d,%p,%u)\n", port, class, info, (int)len );
+    if (class != AlpcAssociateCompletionPortInformation)
+    {
+        FIXME( "class %d not supported\n", class );
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    if (len != sizeof(*assoc)) return STATUS_INFO_LENGTH_MISMATCH;
+    if (!assoc) return STATUS_INVALID_PARAMETER;
+    SERVER_START_REQ( alpc_set_completion )
+    {
+        req->handle     = wine_server_obj_handle( port );
+        req->completion = wine_server_obj_handle( assoc->CompletionPort );
+        req->key        = wine_server_client_ptr( assoc->CompletionKey );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
 }
 
 
@@ -531,8 +674,25 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
                                                ALPC_MESSAGE_INFORMATION_CLASS class, void *info,
                                                ULONG len, ULONG *ret_len )
 {
-    FIXME( "(%p,%p,%d,%p,%u,%p),stub!\n", port, msg, class, info, (int)len, ret_len );
-    return STATUS_NOT_IMPLEMENTED;
+    ALPC_MESSAGE_HANDLE_INFORMATION *handle_info = info;
+    port_handle_t handle;
+    NTSTATUS ret;
+
+    TRACE( "(%p,%p,%d,%p,%u,%p)\n", port, msg, class, info, (int)len, ret_len );
+    if (class != AlpcMessageHandleInformation)
+    {
+        FIXME( "class %d not supported\n", class );
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    if (!msg || !info) return STATUS_INVALID_PARAMETER;
+    if (len != sizeof(*handle_info)) return STATUS_INFO_LENGTH_MISMATCH;
+    if ((ret = get_received_handle( ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle ))) return ret;
+    handle_info->Flags         = handle.flags;
+    handle_info->Handle        = handle.handle;
+    handle_info->ObjectType    = handle.type;
+    handle_info->GrantedAccess = handle.access;
+    if (ret_len) *ret_len = sizeof(*handle_info);
+    return STATUS_SUCCESS;
 }
 
 

@@ -51,7 +51,7 @@ void port_probe_write( void *ptr, SIZE_T size )
 }
 
 NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
-                             ULONG msg_len, ULONG flags )
+                      ULONG msg_len, ULONG flags, ULONG dup_types )
 {
     struct object_attributes *objattr;
     data_size_t len;
@@ -66,6 +66,7 @@ NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
     {
         req->access       = PORT_ALL_ACCESS;
         req->flags        = flags;
+        req->dup_types    = dup_types;
         req->max_msg_len  = msg_len;
         req->max_info_len = info_len;
         wine_server_add_data( req, objattr, len );
@@ -113,8 +114,10 @@ void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_i
 /* take the next message, waiting until there is one; a message longer than
  * max_data is truncated, or with RECEIVE_WHOLE left queued and its size returned */
 NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
-                               const LARGE_INTEGER *timeout, enum port_receive_mode mode, ULONG *needed )
+                               const LARGE_INTEGER *timeout, enum port_receive_mode mode, ULONG *needed,
+                               port_handle_t *handles, ULONG *count )
 {
+    ULONG room = max_data + (count ? *count * sizeof(*handles) : 0);
     LARGE_INTEGER deadline;
     unsigned char *data;
     unsigned int ret;
@@ -122,7 +125,7 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
     if (!msg) return STATUS_INVALID_PARAMETER;
     port_probe_write( msg, PORT_HEADER_SIZE + max_data );
     if (context) port_probe_write( context, sizeof(*context) );
-    if (!(data = malloc( max( max_data, 1 )))) return STATUS_NO_MEMORY;
+    if (!(data = malloc( max( room, 1 )))) return STATUS_NO_MEMORY;
     timeout = port_get_deadline( timeout, &deadline );
     for (;;)
     {
@@ -139,7 +142,8 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
             req->max_len          = max_data;
             req->connections_only = mode == RECEIVE_CONNECTIONS;
             req->whole            = mode == RECEIVE_WHOLE;
-            wine_server_set_reply( req, data, max_data );
+            req->want_handles     = count != NULL;
+            wine_server_set_reply( req, data, room );
             ret = wine_server_call( req );
             if (!ret)
             {
@@ -150,7 +154,12 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
                 pid         = reply->client_pid;
                 tid         = reply->client_tid;
                 ctx         = reply->context;
-                size        = wine_server_reply_size( reply );
+                size        = reply->data_size;
+                if (count)
+                {
+                    *count = min( *count, reply->handle_count );
+                    memcpy( handles, data + size, *count * sizeof(*handles) );
+                }
             }
             else if (ret == STATUS_BUFFER_TOO_SMALL && needed) *needed = PORT_HEADER_SIZE + reply->total;
         }
@@ -182,7 +191,8 @@ static NTSTATUS get_message_data( const LPC_MESSAGE *msg, USHORT *size, USHORT *
     return STATUS_SUCCESS;
 }
 
-NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async, ULONG *id )
+NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async,
+                            const port_handle_t *handles, ULONG count, ULONG *id )
 {
     USHORT size, total, data_info;
     unsigned char data[PORT_MAX_DATA > 0xffff ? 0xffff : PORT_MAX_DATA];
@@ -198,7 +208,9 @@ NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, B
         req->async     = async;
         req->data_info = data_info;
         req->total_len = total;
+        req->data_size = size;
         wine_server_add_data( req, data, size );
+        wine_server_add_data( req, handles, count * sizeof(*handles) );
         if (!(ret = wine_server_call( req ))) *id = reply->msg_id;
     }
     SERVER_END_REQ;
@@ -252,7 +264,7 @@ static NTSTATUS request_data( HANDLE handle, LPC_MESSAGE *msg, ULONG index, void
 NTSTATUS WINAPI NtCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
                               ULONG msg_len, ULONG *reserved )
 {
-    return port_create( handle, attr, info_len, msg_len, ALPC_PORFLG_LPC_MODE );
+    return port_create( handle, attr, info_len, msg_len, ALPC_PORFLG_LPC_MODE, 0 );
 }
 
 
@@ -262,7 +274,7 @@ NTSTATUS WINAPI NtCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG inf
 NTSTATUS WINAPI NtCreateWaitablePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
                                       ULONG msg_len, ULONG pool_usage )
 {
-    return port_create( handle, attr, info_len, msg_len, ALPC_PORFLG_LPC_MODE | ALPC_PORFLG_WAITABLE_PORT );
+    return port_create( handle, attr, info_len, msg_len, ALPC_PORFLG_LPC_MODE | ALPC_PORFLG_WAITABLE_PORT, 0 );
 }
 
 
@@ -356,7 +368,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
         req->view_offset      = view ? view->SectionOffset : 0;
         req->view_size        = view_size;
         req->view_base        = wine_server_client_ptr( base );
-        req->server_view      = server_view != NULL;
+        req->options          = server_view ? PORT_CONNECT_SERVER_VIEW : 0;
         wine_server_add_data( req, objattr, len );
         wine_server_add_data( req, sid, sid_len );
         wine_server_add_data( req, data, size );
@@ -424,7 +436,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
 NTSTATUS WINAPI NtListenPort( HANDLE handle, LPC_MESSAGE *msg )
 {
     TRACE( "(%p,%p)\n", handle, msg );
-    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, NULL );
+    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, NULL, NULL, NULL );
 }
 
 
@@ -578,7 +590,7 @@ NTSTATUS WINAPI NtRequestPort( HANDLE handle, LPC_MESSAGE *msg )
     ULONG id;
 
     TRACE( "(%p,%p)\n", handle, msg );
-    return port_send_message( handle, msg, LPC_MSG_DATAGRAM, FALSE, &id );
+    return port_send_message( handle, msg, LPC_MSG_DATAGRAM, FALSE, NULL, 0, &id );
 }
 
 
@@ -675,7 +687,7 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
     switch (msg_in->MessageType & 0xff)
     {
     case 0:
-        ret = port_send_message( handle, msg_in, LPC_MSG_REQUEST, FALSE, &id );
+        ret = port_send_message( handle, msg_in, LPC_MSG_REQUEST, FALSE, NULL, 0, &id );
         break;
     case LPC_MSG_REQUEST:  /* a callback to the sender of a request */
         ret = send_callback( handle, msg_in, &id );
@@ -746,7 +758,8 @@ NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_ME
     if (!msg) return STATUS_INVALID_PARAMETER;
     port_probe_write( msg, PORT_HEADER_SIZE );
     if (reply && (status = NtReplyPort( handle, (LPC_MESSAGE *)reply ))) return status;
-    return port_receive_message( handle, context, (LPC_MESSAGE *)msg, PORT_MAX_DATA, timeout, RECEIVE_ANY, NULL );
+    return port_receive_message( handle, context, (LPC_MESSAGE *)msg, PORT_MAX_DATA, timeout, RECEIVE_ANY,
+                                 NULL, NULL, NULL );
 }
 
 

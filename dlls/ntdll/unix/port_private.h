@@ -26,6 +26,8 @@
 #define PORT_HEADER_SIZE   FIELD_OFFSET( LPC_MESSAGE, Data )
 #define PORT_MAX_DATA      0x10000
 #define PORT_MAX_INFO      0x208
+/* the most handles one ALPC message may pass, as wineserver allows */
+#define PORT_MAX_HANDLES   64
 
 #define LPC_MSG_REQUEST             1
 #define LPC_MSG_REPLY               2
@@ -45,11 +47,12 @@ extern const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LAR
 extern void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
                               process_id_t pid, thread_id_t tid, ULONG id, ULONG_PTR callback_id );
 extern NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
-                             ULONG msg_len, ULONG flags );
-extern NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async, ULONG *id );
+                             ULONG msg_len, ULONG flags, ULONG dup_types );
+extern NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async,
+                                   const port_handle_t *handles, ULONG count, ULONG *id );
 extern NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data );
 extern NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
                                       const LARGE_INTEGER *timeout, enum port_receive_mode mode,
-                                      ULONG *needed );
+                                      ULONG *needed, port_handle_t *handles, ULONG *count );
 
 #endif /* __WINE_NTDLL_UNIX_PORT_PRIVATE_H */
