@@ -156,6 +156,29 @@ struct terminate_port
     struct port      *port;
 };
 
+/* a section made usable by NtAlpcCreatePortSection, and the views of port
+ * sections a process mapped: the view attribute names a view by its base */
+struct port_section
+{
+    struct list       entry;
+    struct port      *port;            /* the port it was made for */
+    unsigned int      id;              /* the ALPC section handle */
+    struct object    *mapping;
+    mem_size_t        size;
+};
+
+struct port_view
+{
+    struct list       entry;
+    struct port      *port;            /* the port it was mapped through */
+    struct process   *process;         /* where it is mapped */
+    client_ptr_t      base;
+    mem_size_t        size;
+    struct object    *mapping;
+};
+
+static struct list port_sections = LIST_INIT( port_sections );
+static struct list port_views = LIST_INIT( port_views );
 static struct list port_waits = LIST_INIT( port_waits );
 static struct list connecting_ports = LIST_INIT( connecting_ports );  /* not accepted yet */
 static struct list connect_waiters = LIST_INIT( connect_waiters );    /* not told the outcome yet */
@@ -496,9 +519,31 @@ static void unmap_views( struct port *port )
     }
 }
 
+static void free_port_view( struct port_view *view )
+{
+    list_remove( &view->entry );
+    release_object( view->mapping );
+    release_object( view->process );
+    free( view );
+}
+
+static void free_port_section( struct port_section *section )
+{
+    list_remove( &section->entry );
+    release_object( section->mapping );
+    free( section );
+}
+
 static void port_destroy( struct object *obj )
 {
     struct port *port = (struct port *)obj;
+    struct port_section *section, *next_section;
+    struct port_view *view, *next_view;
+
+    LIST_FOR_EACH_ENTRY_SAFE( section, next_section, &port_sections, struct port_section, entry )
+        if (section->port == port) free_port_section( section );
+    LIST_FOR_EACH_ENTRY_SAFE( view, next_view, &port_views, struct port_view, entry )
+        if (view->port == port) free_port_view( view );
 
     if (!port->closed) close_port( port );
     if (port->kind != PORT_CONNECTION) unmap_views( port );
@@ -944,6 +989,9 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
 /* handles an ALPC message passes: the objects travel, handles are made at receive */
 struct msg_handles
 {
+    struct object *view;            /* the section of a view passed */
+    mem_size_t     view_size;
+    unsigned int   view_flags;
     unsigned int count;
     struct
     {
@@ -961,7 +1009,40 @@ static void free_msg_handles( void *attach )
     unsigned int i;
 
     for (i = 0; i < list->count; i++) release_object( list->handles[i].obj );
+    if (list->view) release_object( list->view );
     free( list );
+}
+
+static struct msg_handles *get_msg_attach( struct port_msg *msg, unsigned int count )
+{
+    struct msg_handles *list;
+
+    if (msg->attach) return msg->attach;
+    if (!(list = mem_alloc( offsetof( struct msg_handles, handles[max( count, 1 )] )))) return NULL;
+    list->view  = NULL;
+    list->count = 0;
+    msg->attach = list;
+    msg->free_attach = free_msg_handles;
+    return list;
+}
+
+/* a message passes a view: the receiver maps the same section */
+static int attach_view( struct port_msg *msg, client_ptr_t base, unsigned int flags )
+{
+    struct msg_handles *list;
+    struct port_view *view;
+
+    LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
+    {
+        if (view->process != current->process || view->base != base) continue;
+        if (!(list = get_msg_attach( msg, 0 ))) return 0;
+        list->view       = grab_object( view->mapping );
+        list->view_size  = view->size;
+        list->view_flags = flags;
+        return 1;
+    }
+    set_error( STATUS_INVALID_PARAMETER );
+    return 0;
 }
 
 /* the ALPC_PORFLG_OBJECT_TYPE_* bit of an object */
@@ -987,17 +1068,14 @@ static int attach_handles( struct port_msg *msg, struct port *target, const port
     unsigned int i, count = size / sizeof(*handles), bit;
     struct msg_handles *list;
 
-    if (size % sizeof(*handles) || !count || count > PORT_MAX_HANDLES ||
+    if (size % sizeof(*handles) || count > PORT_MAX_HANDLES ||
         !(target->flags & ALPC_PORFLG_ALLOW_DUP_OBJECT) ||
         (count > 1 && !(target->flags & ALPC_PORFLG_ALLOW_MULTIHANDLE_ATTRIBUTE)))
     {
         set_error( STATUS_INVALID_PARAMETER );
         return 0;
     }
-    if (!(list = mem_alloc( offsetof( struct msg_handles, handles[count] )))) return 0;
-    list->count = 0;
-    msg->attach = list;
-    msg->free_attach = free_msg_handles;
+    if (!(list = get_msg_attach( msg, count ))) return 0;
     for (i = 0; i < count; i++)
     {
         struct object *obj = get_handle_obj( current->process, handles[i].handle, 0, NULL );
@@ -1032,17 +1110,22 @@ static int attach_handles( struct port_msg *msg, struct port *target, const port
 }
 
 /* give the receiver handles to the objects a message passes, after its data */
-static void reply_handles( struct port_msg *msg, struct alpc_receive_message_reply *reply )
+static void reply_attach( struct port_msg *msg, const struct alpc_receive_message_request *req,
+                          struct alpc_receive_message_reply *reply )
 {
     struct msg_handles *list = msg->attach;
+    unsigned int i, count = req->want_handles ? list->count : 0;
+    int view = req->want_view && list->view;
     port_handle_t *handles;
+    port_view_t *view_info;
     char *buffer;
-    unsigned int i;
 
-    if (!(buffer = set_reply_data_size( reply->data_size + list->count * sizeof(*handles) ))) return;
+    if (!(buffer = set_reply_data_size( reply->data_size + count * sizeof(*handles) +
+                                        (view ? sizeof(*view_info) : 0) )))
+        return;
     memcpy( buffer, msg->data, reply->data_size );
     handles = (port_handle_t *)(buffer + reply->data_size);
-    for (i = 0; i < list->count; i++)
+    for (i = 0; i < count; i++)
     {
         handles[i].flags  = list->handles[i].flags;
         handles[i].type   = list->handles[i].type;
@@ -1051,14 +1134,22 @@ static void reply_handles( struct port_msg *msg, struct alpc_receive_message_rep
                                                           list->handles[i].access,
                                                           list->handles[i].attributes );
     }
-    reply->handle_count = list->count;
+    reply->handle_count = count;
+    if (view)
+    {
+        view_info = (port_view_t *)(handles + count);
+        view_info->flags   = list->view_flags;
+        view_info->size    = list->view_size;
+        view_info->section = alloc_handle( current->process, list->view, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
+    }
     clear_error();  /* a handle that could not be made stays 0 */
 }
 
 /* queue a request or a datagram from the current thread; returns its MessageId */
 static unsigned int send_message( struct port *port, unsigned int type, const void *data, data_size_t size,
                                   data_size_t total_len, unsigned int data_info, int async,
-                                  const port_handle_t *handles, data_size_t handles_size )
+                                  const port_handle_t *handles, data_size_t handles_size,
+                                  client_ptr_t view, unsigned int view_flags )
 {
     struct port *target;
     struct port_msg *msg;
@@ -1100,6 +1191,7 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
         return 0;
     }
     if ((handles_size && !attach_handles( msg, target, handles, handles_size )) ||
+        (view && !attach_view( msg, view, view_flags )) ||
         (type == PORT_MSG_REQUEST && !(wait = create_wait( port, target, msg ))))
     {
         port_msg_free( msg );
@@ -1125,7 +1217,7 @@ DECL_HANDLER(alpc_send_message)
     else reply->msg_id = send_message( port, req->type, get_req_data(), req->data_size, req->total_len,
                                        req->data_info, req->async,
                                        (const port_handle_t *)((const char *)get_req_data() + req->data_size),
-                                       get_req_data_size() - req->data_size );
+                                       get_req_data_size() - req->data_size, req->view, req->view_flags );
     release_object( port );
 }
 
@@ -1290,7 +1382,7 @@ DECL_HANDLER(alpc_receive_message)
         if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
             reply->view_size = ((struct port *)msg->sender)->view_size;
         reply->data_size   = min( msg->size, min( req->max_len, get_reply_max_size() ));
-        if (msg->attach && req->want_handles) reply_handles( msg, reply );
+        if (msg->attach && (req->want_handles || req->want_view)) reply_attach( msg, req, reply );
         else set_reply_data( msg->data, reply->data_size );
         if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
         port_msg_free( msg );
@@ -1311,6 +1403,102 @@ DECL_HANDLER(alpc_set_completion)
     {
         queue->completion = completion;
         queue->completion_key = req->key;
+    }
+    release_object( port );
+}
+
+/* make a section usable for views passed through a port */
+DECL_HANDLER(alpc_create_section)
+{
+    static unsigned int last_section_id;
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_section *section;
+    struct object *mapping;
+
+    if (!port) return;
+    if ((mapping = get_section_obj( current->process, req->section )))
+    {
+        if ((section = mem_alloc( sizeof(*section) )))
+        {
+            section->port    = port;
+            section->id      = port_next_id( &last_section_id );
+            section->mapping = (struct object *)grab_object( mapping );
+            section->size    = req->size;
+            list_add_tail( &port_sections, &section->entry );
+            reply->id = section->id;
+        }
+        release_object( mapping );
+    }
+    release_object( port );
+}
+
+static struct port_section *find_port_section( struct port *port, unsigned int id )
+{
+    struct port_section *section;
+
+    LIST_FOR_EACH_ENTRY( section, &port_sections, struct port_section, entry )
+        if (section->id == id && section->port == port) return section;
+    set_error( STATUS_INVALID_HANDLE );
+    return NULL;
+}
+
+/* forget a port section; its views stay */
+DECL_HANDLER(alpc_delete_section)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_section *section;
+
+    if (!port) return;
+    if ((section = find_port_section( port, req->id ))) free_port_section( section );
+    release_object( port );
+}
+
+/* a port section, to map a view of it */
+DECL_HANDLER(alpc_get_section)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_section *section;
+
+    if (!port) return;
+    if ((section = find_port_section( port, req->id )))
+    {
+        reply->section = alloc_handle( current->process, section->mapping, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
+        reply->size    = section->size;
+    }
+    release_object( port );
+}
+
+/* record a view of a port section mapped in the caller, or forget it */
+DECL_HANDLER(alpc_set_view)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_view *view;
+    struct object *mapping;
+
+    if (!port) return;
+    if (!req->section)
+    {
+        LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
+        {
+            if (view->process != current->process || view->base != req->base) continue;
+            free_port_view( view );
+            release_object( port );
+            return;
+        }
+        set_error( STATUS_INVALID_PARAMETER );
+    }
+    else if ((mapping = get_section_obj( current->process, req->section )))
+    {
+        if ((view = mem_alloc( sizeof(*view) )))
+        {
+            view->port    = port;
+            view->process = (struct process *)grab_object( current->process );
+            view->base    = req->base;
+            view->size    = req->size;
+            view->mapping = (struct object *)grab_object( mapping );
+            list_add_tail( &port_views, &view->entry );
+        }
+        release_object( mapping );
     }
     release_object( port );
 }

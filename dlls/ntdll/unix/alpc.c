@@ -62,7 +62,8 @@ static NTSTATUS check_attributes( const ALPC_MESSAGE_ATTRIBUTES *attr, BOOL send
     if (!attr) return STATUS_SUCCESS;
     if (attr->AllocatedAttributes & ~ALPC_MESSAGE_ATTRIBUTE_ALL) return STATUS_INVALID_PARAMETER;
     if (send && (attr->ValidAttributes & ~attr->AllocatedAttributes)) return STATUS_INVALID_PARAMETER;
-    if (send && (attr->ValidAttributes & ~(ALPC_MESSAGE_CONTEXT_ATTRIBUTE | ALPC_MESSAGE_HANDLE_ATTRIBUTE)))
+    if (send && (attr->ValidAttributes & ~(ALPC_MESSAGE_CONTEXT_ATTRIBUTE | ALPC_MESSAGE_HANDLE_ATTRIBUTE |
+                                           ALPC_MESSAGE_VIEW_ATTRIBUTE)))
     {
         FIXME( "message attributes %#x not supported\n", (int)attr->ValidAttributes );
         return STATUS_NOT_IMPLEMENTED;
@@ -70,14 +71,26 @@ static NTSTATUS check_attributes( const ALPC_MESSAGE_ATTRIBUTES *attr, BOOL send
     return STATUS_SUCCESS;
 }
 
-/* the handles a message passes, from its sender's handle attribute */
-static NTSTATUS get_send_handles( const ALPC_MESSAGE_ATTRIBUTES *attr, port_handle_t *handles, ULONG *count )
+/* the handles and the view a message passes, from its sender's attributes */
+static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct port_attach *attach )
 {
+    port_handle_t *handles = attach->handles;
     const ALPC_HANDLE_ATTR *handle;
+    const ALPC_DATA_VIEW_ATTR *view;
     ULONG i;
 
-    *count = 0;
-    if (!attr || !(attr->ValidAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE)) return STATUS_SUCCESS;
+    attach->count      = 0;
+    attach->view       = NULL;
+    attach->view_flags = 0;
+    if (!attr) return STATUS_SUCCESS;
+    if ((attr->ValidAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE) &&
+        (view = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_VIEW_ATTRIBUTE )))
+    {
+        if (!view->ViewBase) return STATUS_INVALID_PARAMETER;
+        attach->view       = view->ViewBase;
+        attach->view_flags = view->Flags;
+    }
+    if (!(attr->ValidAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE)) return STATUS_SUCCESS;
     handle = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_HANDLE_ATTRIBUTE );
     if (!(handle->Flags & ALPC_HANDLEFLG_INDIRECT))
     {
@@ -85,7 +98,7 @@ static NTSTATUS get_send_handles( const ALPC_MESSAGE_ATTRIBUTES *attr, port_hand
         handles[0].flags  = handle->Flags;
         handles[0].type   = handle->ObjectType;
         handles[0].access = handle->DesiredAccess;
-        *count = 1;
+        attach->count = 1;
         return STATUS_SUCCESS;
     }
     if (!handle->HandleCount || handle->HandleCount > PORT_MAX_HANDLES || !handle->HandleAttrArray)
@@ -97,7 +110,7 @@ static NTSTATUS get_send_handles( const ALPC_MESSAGE_ATTRIBUTES *attr, port_hand
         handles[i].type   = handle->HandleAttrArray[i].ObjectType;
         handles[i].access = handle->HandleAttrArray[i].DesiredAccess;
     }
-    *count = handle->HandleCount;
+    attach->count = handle->HandleCount;
     return STATUS_SUCCESS;
 }
 
@@ -179,6 +192,49 @@ static void set_handle_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESSA
         handle->HandleCount = count;
     }
     attr->ValidAttributes |= ALPC_MESSAGE_HANDLE_ATTRIBUTE;
+}
+
+/* a view passed in a message is mapped in the receiver, which deletes it with NtAlpcDeleteSectionView */
+static NTSTATUS map_port_view( HANDLE port, HANDLE section, SIZE_T size, void **base )
+{
+    LARGE_INTEGER offset;
+    NTSTATUS ret;
+
+    offset.QuadPart = 0;
+    *base = NULL;
+    if ((ret = NtMapViewOfSection( section, NtCurrentProcess(), base, 0, 0, &offset, &size, ViewUnmap,
+                                   0, PAGE_READWRITE )))
+        return ret;
+    SERVER_START_REQ( alpc_set_view )
+    {
+        req->handle  = wine_server_obj_handle( port );
+        req->section = wine_server_obj_handle( section );
+        req->base    = wine_server_client_ptr( *base );
+        req->size    = size;
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    if (ret) NtUnmapViewOfSection( NtCurrentProcess(), *base );
+    return ret;
+}
+
+static void set_view_attribute( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr, const struct port_attach *attach )
+{
+    ALPC_DATA_VIEW_ATTR *view;
+    HANDLE section = wine_server_ptr_handle( attach->view_info.section );
+    void *base;
+
+    if (!attach->has_view) return;
+    if ((view = alpc_attr_block( attr, ALPC_MESSAGE_VIEW_ATTRIBUTE )) &&
+        !map_port_view( port, section, attach->view_info.size, &base ))
+    {
+        memset( view, 0, sizeof(*view) );
+        view->Flags    = attach->view_info.flags;
+        view->ViewBase = base;
+        view->ViewSize = attach->view_info.size;
+        attr->ValidAttributes |= ALPC_MESSAGE_VIEW_ATTRIBUTE;
+    }
+    if (section) NtClose( section );
 }
 
 /* the receiver's context attribute describes the message it got */
@@ -416,8 +472,8 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
 {
     LPC_MESSAGE *out = (LPC_MESSAGE *)recv;
     const LPC_MESSAGE *lpc;
-    port_handle_t handles[PORT_MAX_HANDLES];
-    ULONG id, max_data = 0, needed = 0, count;
+    struct port_attach attach;
+    ULONG id, max_data = 0, needed = 0;
     void *context = NULL;
     NTSTATUS ret;
 
@@ -437,13 +493,12 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
 
     if (send)
     {
-        if ((ret = get_message( send, &lpc )) || (ret = get_send_handles( send_attr, handles, &count )))
-            return ret;
+        if ((ret = get_message( send, &lpc )) || (ret = get_send_attach( send_attr, &attach ))) return ret;
         if ((flags & ALPC_MSGFLG_REPLY_MESSAGE) || ((flags & ALPC_MSGFLG_RELEASE_MESSAGE) && lpc->MessageId))
         {
-            if (count)
+            if (attach.count || attach.view)
             {
-                FIXME( "handles in replies not supported\n" );
+                FIXME( "handles and views in replies not supported\n" );
                 return STATUS_NOT_IMPLEMENTED;
             }
             if ((ret = NtReplyPort( port, (LPC_MESSAGE *)lpc ))) return ret;
@@ -452,7 +507,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         {
             /* a synchronous request is sent, then its reply received, in this one call */
             if (!recv) return STATUS_LPC_RECEIVE_BUFFER_EXPECTED;
-            if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, handles, count, &id ))) return ret;
+            if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &attach, &id ))) return ret;
             if ((ret = port_wait_reply( port, id, out, max_data ))) return ret;
             *len = out->MessageSize;
             set_context_attribute( recv_attr, out, NULL );
@@ -463,7 +518,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
             BOOL datagram = flags & ALPC_MSGFLG_RELEASE_MESSAGE;
 
             if ((ret = port_send_message( port, lpc, datagram ? LPC_MSG_DATAGRAM : LPC_MSG_REQUEST,
-                                          !datagram, handles, count, &id )))
+                                          !datagram, &attach, &id )))
                 return ret;
             /* the sender learns the id the message got, as Windows writes it back */
             ((LPC_MESSAGE *)lpc)->MessageId = id;
@@ -471,16 +526,21 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     }
     if (!recv) return STATUS_SUCCESS;
 
-    count = PORT_MAX_HANDLES;
-    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, &needed, handles,
-                                recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE)
-                                ? &count : NULL );
+    attach.want_handles = recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE);
+    attach.want_view    = recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE);
+    attach.count        = 0;
+    attach.has_view     = FALSE;
+    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, &needed, &attach );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
     if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;
     *len = out->MessageSize;
     set_context_attribute( recv_attr, out, context );
-    if (recv_attr) set_handle_attribute( recv_attr, out, handles, count );
+    if (recv_attr)
+    {
+        set_handle_attribute( recv_attr, out, attach.handles, attach.count );
+        set_view_attribute( port, recv_attr, &attach );
+    }
     return STATUS_SUCCESS;
 }
 
@@ -515,43 +575,120 @@ NTSTATUS WINAPI NtAlpcCancelMessage( HANDLE port, ULONG flags, ALPC_CONTEXT_ATTR
  *             NtAlpcCreatePortSection (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcCreatePortSection( HANDLE port, ULONG flags, HANDLE section, SIZE_T size,
-                                         ALPC_HANDLE *alpc_section, SIZE_T *actual_size )
+                                         ALPC_HANDLE *alpc_section, SIZE_T *actual )
 {
-    FIXME( "(%p,%#x,%p,%#lx,%p,%p),stub!\n", port, (int)flags, section, (unsigned long)size,
-           alpc_section, actual_size );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    HANDLE mapping = section;
+    LARGE_INTEGER li;
+    unsigned int ret;
 
+    TRACE( "(%p,%#x,%p,%#lx,%p,%p)\n", port, (int)flags, section, size, alpc_section, actual );
+    if (!alpc_section || !actual) return STATUS_INVALID_PARAMETER;
+    if (flags & ~ALPC_CREATEPORTSECTIONFLG_SECURE) return STATUS_INVALID_PARAMETER;
+    if (!section)
+    {
+        /* a section of its own, as the kernel allocates one from the page file */
+        if (!size) return STATUS_INVALID_PARAMETER;
+        li.QuadPart = size;
+        if ((ret = NtCreateSection( &mapping, SECTION_MAP_READ | SECTION_MAP_WRITE | SECTION_QUERY, NULL,
+                                    &li, PAGE_READWRITE, SEC_COMMIT, 0 )))
+            return ret;
+    }
+    else if (!size)
+    {
+        SECTION_BASIC_INFORMATION info;
+
+        if ((ret = NtQuerySection( section, SectionBasicInformation, &info, sizeof(info), NULL ))) return ret;
+        size = info.Size.QuadPart;
+    }
+    size = (size + page_size - 1) & ~((SIZE_T)page_size - 1);
+
+    SERVER_START_REQ( alpc_create_section )
+    {
+        req->handle  = wine_server_obj_handle( port );
+        req->section = wine_server_obj_handle( mapping );
+        req->size    = size;
+        if (!(ret = wine_server_call( req )))
+        {
+            *alpc_section = ULongToHandle( reply->id );
+            *actual = size;
+        }
+    }
+    SERVER_END_REQ;
+    if (!section) NtClose( mapping );
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcDeletePortSection (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcDeletePortSection( HANDLE port, ULONG flags, ALPC_HANDLE section )
 {
-    FIXME( "(%p,%#x,%p),stub!\n", port, (int)flags, section );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    unsigned int ret;
 
+    TRACE( "(%p,%#x,%p)\n", port, (int)flags, section );
+    SERVER_START_REQ( alpc_delete_section )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->id     = HandleToULong( section );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcCreateSectionView (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcCreateSectionView( HANDLE port, ULONG flags, ALPC_DATA_VIEW_ATTR *view )
 {
-    FIXME( "(%p,%#x,%p),stub!\n", port, (int)flags, view );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    HANDLE section = 0;
+    SIZE_T size = 0;
+    void *base;
+    unsigned int ret;
 
+    TRACE( "(%p,%#x,%p)\n", port, (int)flags, view );
+    if (!view) return STATUS_INVALID_PARAMETER;
+    port_probe_write( view, sizeof(*view) );
+    SERVER_START_REQ( alpc_get_section )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->id     = HandleToULong( view->SectionHandle );
+        if (!(ret = wine_server_call( req )))
+        {
+            section = wine_server_ptr_handle( reply->section );
+            size    = reply->size;
+        }
+    }
+    SERVER_END_REQ;
+    if (ret) return ret;
+    if (view->ViewSize > size) ret = STATUS_INVALID_VIEW_SIZE;
+    else if (!(ret = map_port_view( port, section, view->ViewSize ? view->ViewSize : size, &base )))
+    {
+        view->ViewBase = base;
+        if (!view->ViewSize) view->ViewSize = size;
+    }
+    NtClose( section );
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcDeleteSectionView (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcDeleteSectionView( HANDLE port, ULONG flags, void *base )
 {
-    FIXME( "(%p,%#x,%p),stub!\n", port, (int)flags, base );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    unsigned int ret;
 
+    TRACE( "(%p,%#x,%p)\n", port, (int)flags, base );
+    SERVER_START_REQ( alpc_set_view )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->base   = wine_server_client_ptr( base );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    if (!ret) NtUnmapViewOfSection( NtCurrentProcess(), base );
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcCreateSecurityContext (NTDLL.@)

@@ -115,9 +115,9 @@ void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_i
  * max_data is truncated, or with RECEIVE_WHOLE left queued and its size returned */
 NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
                                const LARGE_INTEGER *timeout, enum port_receive_mode mode, ULONG *needed,
-                               port_handle_t *handles, ULONG *count )
+                               struct port_attach *attach )
 {
-    ULONG room = max_data + (count ? *count * sizeof(*handles) : 0);
+    ULONG room = max_data + (attach ? sizeof(attach->handles) + sizeof(attach->view_info) : 0);
     LARGE_INTEGER deadline;
     unsigned char *data;
     unsigned int ret;
@@ -142,7 +142,8 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
             req->max_len          = max_data;
             req->connections_only = mode == RECEIVE_CONNECTIONS;
             req->whole            = mode == RECEIVE_WHOLE;
-            req->want_handles     = count != NULL;
+            req->want_handles     = attach && attach->want_handles;
+            req->want_view        = attach && attach->want_view;
             wine_server_set_reply( req, data, room );
             ret = wine_server_call( req );
             if (!ret)
@@ -155,10 +156,16 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
                 tid         = reply->client_tid;
                 ctx         = reply->context;
                 size        = reply->data_size;
-                if (count)
+                if (attach)
                 {
-                    *count = min( *count, reply->handle_count );
-                    memcpy( handles, data + size, *count * sizeof(*handles) );
+                    data_size_t rest = wine_server_reply_size( reply ) - size;
+
+                    attach->count = min( reply->handle_count, PORT_MAX_HANDLES );
+                    memcpy( attach->handles, data + size, attach->count * sizeof(port_handle_t) );
+                    rest -= attach->count * sizeof(port_handle_t);
+                    if ((attach->has_view = rest >= sizeof(attach->view_info)))
+                        memcpy( &attach->view_info, data + size + attach->count * sizeof(port_handle_t),
+                                sizeof(attach->view_info) );
                 }
             }
             else if (ret == STATUS_BUFFER_TOO_SMALL && needed) *needed = PORT_HEADER_SIZE + reply->total;
@@ -192,7 +199,7 @@ static NTSTATUS get_message_data( const LPC_MESSAGE *msg, USHORT *size, USHORT *
 }
 
 NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async,
-                            const port_handle_t *handles, ULONG count, ULONG *id )
+                            const struct port_attach *attach, ULONG *id )
 {
     USHORT size, total, data_info;
     unsigned char data[PORT_MAX_DATA > 0xffff ? 0xffff : PORT_MAX_DATA];
@@ -210,7 +217,12 @@ NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, B
         req->total_len = total;
         req->data_size = size;
         wine_server_add_data( req, data, size );
-        wine_server_add_data( req, handles, count * sizeof(*handles) );
+        if (attach)
+        {
+            req->view       = wine_server_client_ptr( attach->view );
+            req->view_flags = attach->view_flags;
+            wine_server_add_data( req, attach->handles, attach->count * sizeof(port_handle_t) );
+        }
         if (!(ret = wine_server_call( req ))) *id = reply->msg_id;
     }
     SERVER_END_REQ;
@@ -436,7 +448,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
 NTSTATUS WINAPI NtListenPort( HANDLE handle, LPC_MESSAGE *msg )
 {
     TRACE( "(%p,%p)\n", handle, msg );
-    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, NULL, NULL, NULL );
+    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, NULL, NULL );
 }
 
 
@@ -590,7 +602,7 @@ NTSTATUS WINAPI NtRequestPort( HANDLE handle, LPC_MESSAGE *msg )
     ULONG id;
 
     TRACE( "(%p,%p)\n", handle, msg );
-    return port_send_message( handle, msg, LPC_MSG_DATAGRAM, FALSE, NULL, 0, &id );
+    return port_send_message( handle, msg, LPC_MSG_DATAGRAM, FALSE, NULL, &id );
 }
 
 
@@ -687,7 +699,7 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
     switch (msg_in->MessageType & 0xff)
     {
     case 0:
-        ret = port_send_message( handle, msg_in, LPC_MSG_REQUEST, FALSE, NULL, 0, &id );
+        ret = port_send_message( handle, msg_in, LPC_MSG_REQUEST, FALSE, NULL, &id );
         break;
     case LPC_MSG_REQUEST:  /* a callback to the sender of a request */
         ret = send_callback( handle, msg_in, &id );
@@ -759,7 +771,7 @@ NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_ME
     port_probe_write( msg, PORT_HEADER_SIZE );
     if (reply && (status = NtReplyPort( handle, (LPC_MESSAGE *)reply ))) return status;
     return port_receive_message( handle, context, (LPC_MESSAGE *)msg, PORT_MAX_DATA, timeout, RECEIVE_ANY,
-                                 NULL, NULL, NULL );
+                                 NULL, NULL );
 }
 
 

@@ -41,6 +41,19 @@ enum port_receive_mode
     RECEIVE_WHOLE         /* ALPC: leave what does not fit queued */
 };
 
+/* what an ALPC message carries besides its data */
+struct port_attach
+{
+    port_handle_t handles[PORT_MAX_HANDLES];
+    ULONG         count;
+    void         *view;          /* send: base of a view of a port section */
+    ULONG         view_flags;
+    BOOL          want_handles;  /* receive: what the receiver takes */
+    BOOL          want_view;
+    BOOL          has_view;      /* receive: view_info is set */
+    port_view_t   view_info;
+};
+
 extern void port_probe_write( void *ptr, SIZE_T size );
 extern NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout );
 extern const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline );
@@ -49,10 +62,10 @@ extern void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT
 extern NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
                              ULONG msg_len, ULONG flags, ULONG dup_types );
 extern NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async,
-                                   const port_handle_t *handles, ULONG count, ULONG *id );
+                                   const struct port_attach *attach, ULONG *id );
 extern NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data );
 extern NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
                                       const LARGE_INTEGER *timeout, enum port_receive_mode mode,
-                                      ULONG *needed, port_handle_t *handles, ULONG *count );
+                                      ULONG *needed, struct port_attach *attach );
 
 #endif /* __WINE_NTDLL_UNIX_PORT_PRIVATE_H */
