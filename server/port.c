@@ -146,6 +146,8 @@ struct port_wait
     unsigned int      status;          /* STATUS_PENDING until replied or abandoned */
     struct port_msg  *reply;
     struct port_msg  *request;         /* the request, kept for its data entries */
+    struct token     *token;           /* ALPC: the security context it was sent under */
+    int               imp_level;
 };
 
 /* a port to notify when a thread ends (NtRegisterThreadTerminatePort) */
@@ -177,6 +179,18 @@ struct port_view
     struct object    *mapping;
 };
 
+/* a security context of NtAlpcCreateSecurityContext */
+struct port_security
+{
+    struct list   entry;
+    struct port  *port;
+    unsigned int  id;               /* the ALPC handle */
+    struct token *token;            /* an impersonation token at the captured level */
+    int           imp_level;
+    int           revoked;
+};
+
+static struct list port_securities = LIST_INIT( port_securities );
 static struct list port_sections = LIST_INIT( port_sections );
 static struct list port_views = LIST_INIT( port_views );
 static struct list port_waits = LIST_INIT( port_waits );
@@ -347,6 +361,7 @@ static void free_wait( struct port_wait *wait )
     free( wait->request );
     free( wait->callback );
     if (wait->callee) release_object( wait->callee );
+    if (wait->token) release_object( wait->token );
     release_object( wait->thread );
     release_object( wait->port );
     if (wait->target) release_object( wait->target );
@@ -527,6 +542,13 @@ static void free_port_view( struct port_view *view )
     free( view );
 }
 
+static void free_port_security( struct port_security *security )
+{
+    list_remove( &security->entry );
+    release_object( security->token );
+    free( security );
+}
+
 static void free_port_section( struct port_section *section )
 {
     list_remove( &section->entry );
@@ -539,11 +561,14 @@ static void port_destroy( struct object *obj )
     struct port *port = (struct port *)obj;
     struct port_section *section, *next_section;
     struct port_view *view, *next_view;
+    struct port_security *security, *next_security;
 
     LIST_FOR_EACH_ENTRY_SAFE( section, next_section, &port_sections, struct port_section, entry )
         if (section->port == port) free_port_section( section );
     LIST_FOR_EACH_ENTRY_SAFE( view, next_view, &port_views, struct port_view, entry )
         if (view->port == port) free_port_view( view );
+    LIST_FOR_EACH_ENTRY_SAFE( security, next_security, &port_securities, struct port_security, entry )
+        if (security->port == port) free_port_security( security );
 
     if (!port->closed) close_port( port );
     if (port->kind != PORT_CONNECTION) unmap_views( port );
@@ -981,18 +1006,25 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
     wait->async    = 0;
     wait->status   = STATUS_PENDING;
     wait->reply    = NULL;
+    wait->token    = NULL;
     msg->sender    = wait;
     list_add_tail( &port_waits, &wait->entry );
     return wait;
 }
 
-/* handles an ALPC message passes: the objects travel, handles are made at receive */
-struct msg_handles
+/* what an ALPC message carries besides data: objects travel, handles and
+ * views are made in the receiver when it takes the message */
+struct msg_attach
 {
+    struct token  *token;           /* the sender's, or its security context's */
+    int            context;         /* token is a security context's ... */
+    int            imp_level;       /* ... captured at this level */
     struct object *view;            /* the section of a view passed */
     mem_size_t     view_size;
     unsigned int   view_flags;
-    unsigned int count;
+    struct event  *event;           /* direct attribute: set once received */
+    client_ptr_t   ticket;          /* work-on-behalf ticket */
+    unsigned int   count;
     struct
     {
         struct object *obj;
@@ -1003,46 +1035,16 @@ struct msg_handles
     } handles[1];
 };
 
-static void free_msg_handles( void *attach )
+static void free_msg_attach( void *ptr )
 {
-    struct msg_handles *list = attach;
+    struct msg_attach *attach = ptr;
     unsigned int i;
 
-    for (i = 0; i < list->count; i++) release_object( list->handles[i].obj );
-    if (list->view) release_object( list->view );
-    free( list );
-}
-
-static struct msg_handles *get_msg_attach( struct port_msg *msg, unsigned int count )
-{
-    struct msg_handles *list;
-
-    if (msg->attach) return msg->attach;
-    if (!(list = mem_alloc( offsetof( struct msg_handles, handles[max( count, 1 )] )))) return NULL;
-    list->view  = NULL;
-    list->count = 0;
-    msg->attach = list;
-    msg->free_attach = free_msg_handles;
-    return list;
-}
-
-/* a message passes a view: the receiver maps the same section */
-static int attach_view( struct port_msg *msg, client_ptr_t base, unsigned int flags )
-{
-    struct msg_handles *list;
-    struct port_view *view;
-
-    LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
-    {
-        if (view->process != current->process || view->base != base) continue;
-        if (!(list = get_msg_attach( msg, 0 ))) return 0;
-        list->view       = grab_object( view->mapping );
-        list->view_size  = view->size;
-        list->view_flags = flags;
-        return 1;
-    }
-    set_error( STATUS_INVALID_PARAMETER );
-    return 0;
+    for (i = 0; i < attach->count; i++) release_object( attach->handles[i].obj );
+    if (attach->view) release_object( attach->view );
+    if (attach->token) release_object( attach->token );
+    if (attach->event) release_object( attach->event );
+    free( attach );
 }
 
 /* the ALPC_PORFLG_OBJECT_TYPE_* bit of an object */
@@ -1062,26 +1064,23 @@ static unsigned int object_type_bit( struct object *obj )
 }
 
 /* take the sender's objects for the handles a message passes, as the receiving port allows */
-static int attach_handles( struct port_msg *msg, struct port *target, const port_handle_t *handles,
-                           data_size_t size )
+static int attach_handles( struct msg_attach *attach, struct port *target, const port_handle_t *handles,
+                           unsigned int count )
 {
-    unsigned int i, count = size / sizeof(*handles), bit;
-    struct msg_handles *list;
+    unsigned int i, bit;
 
-    if (size % sizeof(*handles) || count > PORT_MAX_HANDLES ||
-        !(target->flags & ALPC_PORFLG_ALLOW_DUP_OBJECT) ||
+    if (count > PORT_MAX_HANDLES || !(target->flags & ALPC_PORFLG_ALLOW_DUP_OBJECT) ||
         (count > 1 && !(target->flags & ALPC_PORFLG_ALLOW_MULTIHANDLE_ATTRIBUTE)))
     {
         set_error( STATUS_INVALID_PARAMETER );
         return 0;
     }
-    if (!(list = get_msg_attach( msg, count ))) return 0;
     for (i = 0; i < count; i++)
     {
         struct object *obj = get_handle_obj( current->process, handles[i].handle, 0, NULL );
 
         if (!obj) return 0;
-        list->handles[list->count++].obj = obj;
+        attach->handles[attach->count++].obj = obj;
         bit = object_type_bit( obj );
         if (handles[i].type && handles[i].type != bit)
         {
@@ -1093,54 +1092,120 @@ static int attach_handles( struct port_msg *msg, struct port *target, const port
             set_error( STATUS_INVALID_PARAMETER );
             return 0;
         }
-        list->handles[i].flags  = handles[i].flags;
-        list->handles[i].type   = bit;
-        list->handles[i].access = get_handle_access( current->process, handles[i].handle );
+        attach->handles[i].flags  = handles[i].flags;
+        attach->handles[i].type   = bit;
+        attach->handles[i].access = get_handle_access( current->process, handles[i].handle );
         if (!(handles[i].flags & ALPC_HANDLEFLG_DUPLICATE_SAME_ACCESS))
         {
             /* more access than the sender has needs the object's consent, as for NtDuplicateObject */
             unsigned int access = obj->ops->map_access( obj, handles[i].access );
 
-            if ((access & ~list->handles[i].access) && !check_object_access( NULL, obj, &access )) return 0;
-            list->handles[i].access = access;
+            if ((access & ~attach->handles[i].access) && !check_object_access( NULL, obj, &access )) return 0;
+            attach->handles[i].access = access;
         }
-        list->handles[i].attributes = (handles[i].flags & ALPC_HANDLEFLG_DUPLICATE_INHERIT) ? OBJ_INHERIT : 0;
+        attach->handles[i].attributes = (handles[i].flags & ALPC_HANDLEFLG_DUPLICATE_INHERIT) ? OBJ_INHERIT : 0;
     }
     return 1;
 }
 
-/* give the receiver handles to the objects a message passes, after its data */
-static void reply_attach( struct port_msg *msg, const struct alpc_receive_message_request *req,
-                          struct alpc_receive_message_reply *reply )
+/* the section of a view of the sender's that a message passes */
+static int attach_view( struct msg_attach *attach, client_ptr_t base, unsigned int flags )
 {
-    struct msg_handles *list = msg->attach;
-    unsigned int i, count = req->want_handles ? list->count : 0;
-    int view = req->want_view && list->view;
+    struct port_view *view;
+
+    LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
+    {
+        if (view->process != current->process || view->base != base) continue;
+        attach->view       = grab_object( view->mapping );
+        attach->view_size  = view->size;
+        attach->view_flags = flags;
+        return 1;
+    }
+    set_error( STATUS_INVALID_PARAMETER );
+    return 0;
+}
+
+/* the token a message is sent under */
+static struct token *get_send_token( struct port *port, unsigned int context, int *imp_level )
+{
+    struct port_security *security;
+
+    if (!context) return (struct token *)grab_object( thread_get_impersonation_token( current ));
+    LIST_FOR_EACH_ENTRY( security, &port_securities, struct port_security, entry )
+    {
+        if (security->id != context || security->port != port) continue;
+        if (security->revoked) break;
+        *imp_level = security->imp_level;
+        return (struct token *)grab_object( security->token );
+    }
+    set_error( STATUS_INVALID_HANDLE );
+    return NULL;
+}
+
+/* build what an ALPC message carries from the sender's description */
+static int attach_msg( struct port_msg *msg, struct port *port, struct port *target, const void *data,
+                       data_size_t size )
+{
+    const port_send_attach_t *info = data;
+    const port_handle_t *handles = (const port_handle_t *)(info + 1);
+    struct msg_attach *attach;
+
+    if (size < sizeof(*info) || (size - sizeof(*info)) / sizeof(*handles) < info->handle_count)
+    {
+        set_error( STATUS_INVALID_PARAMETER );
+        return 0;
+    }
+    if (!(attach = mem_alloc( offsetof( struct msg_attach, handles[max( info->handle_count, 1 )] ))))
+        return 0;
+    memset( attach, 0, offsetof( struct msg_attach, handles[0] ));
+    msg->attach      = attach;
+    msg->free_attach = free_msg_attach;
+    attach->ticket   = info->ticket;
+    if (!(attach->token = get_send_token( port, info->context, &attach->imp_level ))) return 0;
+    attach->context  = info->context != 0;
+    if (info->handle_count && !attach_handles( attach, target, handles, info->handle_count )) return 0;
+    if (info->view && !attach_view( attach, info->view, info->view_flags )) return 0;
+    if (info->event && !(attach->event = get_event_obj( current->process, info->event, EVENT_MODIFY_STATE )))
+        return 0;
+    return 1;
+}
+
+/* give the receiver what a message carries, after its data */
+static void reply_attach( struct port_msg *msg, unsigned int want, struct alpc_receive_message_reply *reply )
+{
+    struct msg_attach *attach = msg->attach;
+    unsigned int i, count = (want & PORT_WANT_HANDLES) ? attach->count : 0;
+    const struct sid *sid = (want & PORT_WANT_SENDER) ? token_get_user( attach->token ) : NULL;
+    data_size_t sid_size = sid ? sid_len( sid ) : 0;
+    port_recv_attach_t *info;
     port_handle_t *handles;
-    port_view_t *view_info;
     char *buffer;
 
-    if (!(buffer = set_reply_data_size( reply->data_size + count * sizeof(*handles) +
-                                        (view ? sizeof(*view_info) : 0) )))
+    if (!(buffer = set_reply_data_size( reply->data_size + sizeof(*info) + count * sizeof(*handles) + sid_size )))
         return;
     memcpy( buffer, msg->data, reply->data_size );
-    handles = (port_handle_t *)(buffer + reply->data_size);
+    info = (port_recv_attach_t *)(buffer + reply->data_size);
+    handles = (port_handle_t *)(info + 1);
+    memset( info, 0, sizeof(*info) );
+    info->handle_count = count;
+    info->sid_len      = sid_size;
+    info->ticket       = attach->ticket;
+    if (want & PORT_WANT_SENDER) token_get_ids( attach->token, &info->token_id, &info->modified_id );
     for (i = 0; i < count; i++)
     {
-        handles[i].flags  = list->handles[i].flags;
-        handles[i].type   = list->handles[i].type;
-        handles[i].access = list->handles[i].access;
-        handles[i].handle = alloc_handle_no_access_check( current->process, list->handles[i].obj,
-                                                          list->handles[i].access,
-                                                          list->handles[i].attributes );
+        handles[i].flags  = attach->handles[i].flags;
+        handles[i].type   = attach->handles[i].type;
+        handles[i].access = attach->handles[i].access;
+        handles[i].handle = alloc_handle_no_access_check( current->process, attach->handles[i].obj,
+                                                          attach->handles[i].access,
+                                                          attach->handles[i].attributes );
     }
-    reply->handle_count = count;
-    if (view)
+    if (sid_size) memcpy( handles + count, sid, sid_size );
+    if ((want & PORT_WANT_VIEW) && attach->view)
     {
-        view_info = (port_view_t *)(handles + count);
-        view_info->flags   = list->view_flags;
-        view_info->size    = list->view_size;
-        view_info->section = alloc_handle( current->process, list->view, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
+        info->view_flags = attach->view_flags;
+        info->view_size  = attach->view_size;
+        info->view = alloc_handle( current->process, attach->view, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
     }
     clear_error();  /* a handle that could not be made stays 0 */
 }
@@ -1148,8 +1213,7 @@ static void reply_attach( struct port_msg *msg, const struct alpc_receive_messag
 /* queue a request or a datagram from the current thread; returns its MessageId */
 static unsigned int send_message( struct port *port, unsigned int type, const void *data, data_size_t size,
                                   data_size_t total_len, unsigned int data_info, int async,
-                                  const port_handle_t *handles, data_size_t handles_size,
-                                  client_ptr_t view, unsigned int view_flags )
+                                  const void *attach, data_size_t attach_size )
 {
     struct port *target;
     struct port_msg *msg;
@@ -1190,12 +1254,16 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
         port_msg_free( msg );
         return 0;
     }
-    if ((handles_size && !attach_handles( msg, target, handles, handles_size )) ||
-        (view && !attach_view( msg, view, view_flags )) ||
+    if ((attach_size && !attach_msg( msg, port, target, attach, attach_size )) ||
         (type == PORT_MSG_REQUEST && !(wait = create_wait( port, target, msg ))))
     {
         port_msg_free( msg );
         return 0;
+    }
+    if (wait && msg->attach && ((struct msg_attach *)msg->attach)->context)
+    {
+        wait->token     = (struct token *)grab_object( ((struct msg_attach *)msg->attach)->token );
+        wait->imp_level = ((struct msg_attach *)msg->attach)->imp_level;
     }
     queue_msg( target, msg );
     if (wait)
@@ -1215,9 +1283,8 @@ DECL_HANDLER(alpc_send_message)
     free_ended_waits();
     if (req->data_size > get_req_data_size()) set_error( STATUS_INVALID_PARAMETER );
     else reply->msg_id = send_message( port, req->type, get_req_data(), req->data_size, req->total_len,
-                                       req->data_info, req->async,
-                                       (const port_handle_t *)((const char *)get_req_data() + req->data_size),
-                                       get_req_data_size() - req->data_size, req->view, req->view_flags );
+                                       req->data_info, req->async, (const char *)get_req_data() + req->data_size,
+                                       get_req_data_size() - req->data_size );
     release_object( port );
 }
 
@@ -1382,7 +1449,9 @@ DECL_HANDLER(alpc_receive_message)
         if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
             reply->view_size = ((struct port *)msg->sender)->view_size;
         reply->data_size   = min( msg->size, min( req->max_len, get_reply_max_size() ));
-        if (msg->attach && (req->want_handles || req->want_view)) reply_attach( msg, req, reply );
+        if (msg->attach && ((struct msg_attach *)msg->attach)->event)
+            set_event( ((struct msg_attach *)msg->attach)->event );
+        if (msg->attach && req->want) reply_attach( msg, req->want, reply );
         else set_reply_data( msg->data, reply->data_size );
         if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
         port_msg_free( msg );
@@ -1478,9 +1547,12 @@ DECL_HANDLER(alpc_set_view)
     if (!port) return;
     if (!req->section)
     {
+        /* through the port it was mapped through, or another of the same connection port */
         LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
         {
-            if (view->process != current->process || view->base != req->base) continue;
+            if (view->process != current->process || view->base != req->base ||
+                receive_port( view->port ) != receive_port( port ))
+                continue;
             free_port_view( view );
             release_object( port );
             return;
@@ -1500,6 +1572,54 @@ DECL_HANDLER(alpc_set_view)
         }
         release_object( mapping );
     }
+    release_object( port );
+}
+
+/* capture the caller's security for messages sent under it (NtAlpcCreateSecurityContext) */
+DECL_HANDLER(alpc_create_security)
+{
+    static unsigned int last_security_id;
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_security *security;
+    struct token *token;
+
+    if (!port) return;
+    if (req->imp_level < SecurityAnonymous || req->imp_level > SecurityDelegation)
+        set_error( STATUS_INVALID_PARAMETER );
+    else if ((token = token_duplicate( thread_get_impersonation_token( current ), 0, req->imp_level,
+                                       NULL, NULL, 0, NULL, 0 )))
+    {
+        if ((security = mem_alloc( sizeof(*security) )))
+        {
+            security->port    = port;
+            security->id      = port_next_id( &last_security_id );
+            security->token   = (struct token *)grab_object( token );
+            security->imp_level = req->imp_level;
+            security->revoked = 0;
+            list_add_tail( &port_securities, &security->entry );
+            reply->id = security->id;
+        }
+        release_object( token );
+    }
+    release_object( port );
+}
+
+/* delete or revoke a security context */
+DECL_HANDLER(alpc_delete_security)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_security *security;
+
+    if (!port) return;
+    LIST_FOR_EACH_ENTRY( security, &port_securities, struct port_security, entry )
+    {
+        if (security->id != req->id || security->port != port) continue;
+        if (req->revoke) security->revoked = 1;
+        else free_port_security( security );
+        release_object( port );
+        return;
+    }
+    set_error( STATUS_INVALID_HANDLE );
     release_object( port );
 }
 
@@ -1649,6 +1769,8 @@ DECL_HANDLER(alpc_impersonate_client)
         client = wait->port->kind == PORT_CLIENT ? wait->port : NULL;
         if (client && !(client->flags & (ALPC_PORFLG_LPC_MODE | ALPC_PORFLG_ALLOW_IMPERSONATION)))
             set_error( STATUS_ACCESS_DENIED );  /* an ALPC client must allow it */
+        else if (wait->token)
+            token = token_duplicate( wait->token, 0, wait->imp_level, NULL, NULL, 0, NULL, 0 );
         else if (client && client->token)
             token = token_duplicate( client->token, 0, client->imp_level, NULL, NULL, 0, NULL, 0 );
         else

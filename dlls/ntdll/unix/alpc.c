@@ -62,35 +62,41 @@ static NTSTATUS check_attributes( const ALPC_MESSAGE_ATTRIBUTES *attr, BOOL send
     if (!attr) return STATUS_SUCCESS;
     if (attr->AllocatedAttributes & ~ALPC_MESSAGE_ATTRIBUTE_ALL) return STATUS_INVALID_PARAMETER;
     if (send && (attr->ValidAttributes & ~attr->AllocatedAttributes)) return STATUS_INVALID_PARAMETER;
-    if (send && (attr->ValidAttributes & ~(ALPC_MESSAGE_CONTEXT_ATTRIBUTE | ALPC_MESSAGE_HANDLE_ATTRIBUTE |
-                                           ALPC_MESSAGE_VIEW_ATTRIBUTE)))
-    {
-        FIXME( "message attributes %#x not supported\n", (int)attr->ValidAttributes );
-        return STATUS_NOT_IMPLEMENTED;
-    }
     return STATUS_SUCCESS;
 }
 
-/* the handles and the view a message passes, from its sender's attributes */
+/* what a message carries besides data, from its sender's attributes */
 static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct port_attach *attach )
 {
+    port_send_attach_t *info = &attach->send;
     port_handle_t *handles = attach->handles;
     const ALPC_HANDLE_ATTR *handle;
     const ALPC_DATA_VIEW_ATTR *view;
-    ULONG i;
+    const ALPC_SECURITY_ATTR *security;
+    const ALPC_DIRECT_ATTR *direct;
+    const ALPC_WORK_ON_BEHALF_ATTR *wob;
+    ULONG i, valid = attr ? attr->ValidAttributes : 0;
 
-    attach->count      = 0;
-    attach->view       = NULL;
-    attach->view_flags = 0;
-    if (!attr) return STATUS_SUCCESS;
-    if ((attr->ValidAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE) &&
+    memset( info, 0, sizeof(*info) );
+    attach->want = 0;
+    if ((valid & ALPC_MESSAGE_VIEW_ATTRIBUTE) &&
         (view = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_VIEW_ATTRIBUTE )))
     {
         if (!view->ViewBase) return STATUS_INVALID_PARAMETER;
-        attach->view       = view->ViewBase;
-        attach->view_flags = view->Flags;
+        info->view       = wine_server_client_ptr( view->ViewBase );
+        info->view_flags = view->Flags;
     }
-    if (!(attr->ValidAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE)) return STATUS_SUCCESS;
+    if ((valid & ALPC_MESSAGE_SECURITY_ATTRIBUTE) &&
+        (security = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_SECURITY_ATTRIBUTE )))
+        info->context = HandleToULong( security->ContextHandle );
+    if ((valid & ALPC_MESSAGE_DIRECT_ATTRIBUTE) &&
+        (direct = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_DIRECT_ATTRIBUTE )))
+        info->event = wine_server_obj_handle( direct->Event );
+    if ((valid & ALPC_MESSAGE_WORK_ON_BEHALF_ATTRIBUTE) &&
+        (wob = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_WORK_ON_BEHALF_ATTRIBUTE )))
+        memcpy( &info->ticket, &wob->Ticket, sizeof(wob->Ticket) );
+    if (!(valid & ALPC_MESSAGE_HANDLE_ATTRIBUTE)) return STATUS_SUCCESS;
+
     handle = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_HANDLE_ATTRIBUTE );
     if (!(handle->Flags & ALPC_HANDLEFLG_INDIRECT))
     {
@@ -98,7 +104,7 @@ static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct por
         handles[0].flags  = handle->Flags;
         handles[0].type   = handle->ObjectType;
         handles[0].access = handle->DesiredAccess;
-        attach->count = 1;
+        info->handle_count = 1;
         return STATUS_SUCCESS;
     }
     if (!handle->HandleCount || handle->HandleCount > PORT_MAX_HANDLES || !handle->HandleAttrArray)
@@ -110,17 +116,18 @@ static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct por
         handles[i].type   = handle->HandleAttrArray[i].ObjectType;
         handles[i].access = handle->HandleAttrArray[i].DesiredAccess;
     }
-    attach->count = handle->HandleCount;
+    info->handle_count = handle->HandleCount;
     return STATUS_SUCCESS;
 }
 
-/* Handles received through an indirect handle attribute are fetched one by
- * one with NtAlpcQueryInformationMessage; the last few messages' are kept. */
-struct received_handles
+/* What a received message carried stays queryable with
+ * NtAlpcQueryInformationMessage: the last few messages' are kept. */
+struct received_info
 {
     struct list   entry;
     ULONG         msg_id;
     ULONG         count;
+    unsigned char sid[SECURITY_MAX_SID_SIZE];
     port_handle_t handles[1];
 };
 
@@ -129,19 +136,22 @@ static unsigned int received_count;
 static pthread_mutex_t received_mutex = PTHREAD_MUTEX_INITIALIZER;
 #define MAX_RECEIVED 256
 
-static void keep_received_handles( ULONG msg_id, const port_handle_t *handles, ULONG count )
+static void keep_received_info( ULONG msg_id, const struct port_attach *attach )
 {
-    struct received_handles *entry;
+    ULONG count = attach->recv.handle_count;
+    struct received_info *entry;
 
-    if (!(entry = malloc( offsetof( struct received_handles, handles[count] )))) return;
+    if (!(entry = malloc( offsetof( struct received_info, handles[max( count, 1 )] )))) return;
     entry->msg_id = msg_id;
     entry->count  = count;
-    memcpy( entry->handles, handles, count * sizeof(*handles) );
+    memset( entry->sid, 0, sizeof(entry->sid) );
+    memcpy( entry->sid, attach->sid, attach->recv.sid_len );
+    memcpy( entry->handles, attach->handles, count * sizeof(*attach->handles) );
     pthread_mutex_lock( &received_mutex );
     list_add_head( &received_list, &entry->entry );
     if (++received_count > MAX_RECEIVED)
     {
-        struct received_handles *old = LIST_ENTRY( list_tail( &received_list ), struct received_handles, entry );
+        struct received_info *old = LIST_ENTRY( list_tail( &received_list ), struct received_info, entry );
         list_remove( &old->entry );
         free( old );
         received_count--;
@@ -149,16 +159,31 @@ static void keep_received_handles( ULONG msg_id, const port_handle_t *handles, U
     pthread_mutex_unlock( &received_mutex );
 }
 
-static NTSTATUS get_received_handle( ULONG msg_id, ULONG index, port_handle_t *handle )
+/* copy out what was kept for a message: its sender's SID, or one of its handles */
+static NTSTATUS get_received_info( ULONG msg_id, ULONG index, port_handle_t *handle, SID *sid, ULONG *sid_len )
 {
-    struct received_handles *entry;
+    struct received_info *entry;
     NTSTATUS ret = STATUS_INVALID_PARAMETER;
 
     pthread_mutex_lock( &received_mutex );
-    LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_handles, entry )
+    LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_info, entry )
     {
         if (entry->msg_id != msg_id) continue;
-        if (index < entry->count)
+        if (sid)
+        {
+            const SID *kept = (const SID *)entry->sid;
+            ULONG len = offsetof( SID, SubAuthority[kept->SubAuthorityCount] );
+
+            if (!kept->Revision) ret = STATUS_NOT_FOUND;
+            else if (*sid_len < len) ret = STATUS_BUFFER_TOO_SMALL;
+            else
+            {
+                memcpy( sid, kept, len );
+                ret = STATUS_SUCCESS;
+            }
+            *sid_len = len;
+        }
+        else if (index < entry->count)
         {
             *handle = entry->handles[index];
             ret = STATUS_SUCCESS;
@@ -170,14 +195,13 @@ static NTSTATUS get_received_handle( ULONG msg_id, ULONG index, port_handle_t *h
 }
 
 /* the receiver's handle attribute: one handle in place, several through NtAlpcQueryInformationMessage */
-static void set_handle_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESSAGE *msg,
-                                  const port_handle_t *handles, ULONG count )
+static void set_handle_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const struct port_attach *attach )
 {
+    const port_handle_t *handles = attach->handles;
+    ULONG count = attach->recv.handle_count;
     ALPC_HANDLE_ATTR *handle;
 
-    if (!count) return;
-    keep_received_handles( msg->MessageId, handles, count );
-    if (!(handle = alpc_attr_block( attr, ALPC_MESSAGE_HANDLE_ATTRIBUTE ))) return;
+    if (!count || !(handle = alpc_attr_block( attr, ALPC_MESSAGE_HANDLE_ATTRIBUTE ))) return;
     memset( handle, 0, sizeof(*handle) );
     if (count == 1)
     {
@@ -192,6 +216,28 @@ static void set_handle_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESSA
         handle->HandleCount = count;
     }
     attr->ValidAttributes |= ALPC_MESSAGE_HANDLE_ATTRIBUTE;
+}
+
+/* the receiver's token and work-on-behalf attributes: who sent the message */
+static void set_sender_attributes( ALPC_MESSAGE_ATTRIBUTES *attr, const struct port_attach *attach )
+{
+    ALPC_TOKEN_ATTR *token;
+    ALPC_WORK_ON_BEHALF_ATTR *wob;
+
+    if ((token = alpc_attr_block( attr, ALPC_MESSAGE_TOKEN_ATTRIBUTE )))
+    {
+        memset( token, 0, sizeof(*token) );  /* Wine's tokens have no authentication id */
+        token->TokenId.LowPart     = attach->recv.token_id.low_part;
+        token->TokenId.HighPart    = attach->recv.token_id.high_part;
+        token->ModifiedId.LowPart  = attach->recv.modified_id.low_part;
+        token->ModifiedId.HighPart = attach->recv.modified_id.high_part;
+        attr->ValidAttributes |= ALPC_MESSAGE_TOKEN_ATTRIBUTE;
+    }
+    if (attach->recv.ticket && (wob = alpc_attr_block( attr, ALPC_MESSAGE_WORK_ON_BEHALF_ATTRIBUTE )))
+    {
+        memcpy( &wob->Ticket, &attach->recv.ticket, sizeof(wob->Ticket) );
+        attr->ValidAttributes |= ALPC_MESSAGE_WORK_ON_BEHALF_ATTRIBUTE;
+    }
 }
 
 /* a view passed in a message is mapped in the receiver, which deletes it with NtAlpcDeleteSectionView */
@@ -221,17 +267,17 @@ static NTSTATUS map_port_view( HANDLE port, HANDLE section, SIZE_T size, void **
 static void set_view_attribute( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr, const struct port_attach *attach )
 {
     ALPC_DATA_VIEW_ATTR *view;
-    HANDLE section = wine_server_ptr_handle( attach->view_info.section );
+    HANDLE section = wine_server_ptr_handle( attach->recv.view );
     void *base;
 
-    if (!attach->has_view) return;
+    if (!section) return;
     if ((view = alpc_attr_block( attr, ALPC_MESSAGE_VIEW_ATTRIBUTE )) &&
-        !map_port_view( port, section, attach->view_info.size, &base ))
+        !map_port_view( port, section, attach->recv.view_size, &base ))
     {
         memset( view, 0, sizeof(*view) );
-        view->Flags    = attach->view_info.flags;
+        view->Flags    = attach->recv.view_flags;
         view->ViewBase = base;
-        view->ViewSize = attach->view_info.size;
+        view->ViewSize = attach->recv.view_size;
         attr->ValidAttributes |= ALPC_MESSAGE_VIEW_ATTRIBUTE;
     }
     if (section) NtClose( section );
@@ -496,9 +542,9 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         if ((ret = get_message( send, &lpc )) || (ret = get_send_attach( send_attr, &attach ))) return ret;
         if ((flags & ALPC_MSGFLG_REPLY_MESSAGE) || ((flags & ALPC_MSGFLG_RELEASE_MESSAGE) && lpc->MessageId))
         {
-            if (attach.count || attach.view)
+            if (attach.send.handle_count || attach.send.view || attach.send.event || attach.send.context)
             {
-                FIXME( "handles and views in replies not supported\n" );
+                FIXME( "attributes of replies not supported\n" );
                 return STATUS_NOT_IMPLEMENTED;
             }
             if ((ret = NtReplyPort( port, (LPC_MESSAGE *)lpc ))) return ret;
@@ -526,20 +572,28 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     }
     if (!recv) return STATUS_SUCCESS;
 
-    attach.want_handles = recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE);
-    attach.want_view    = recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE);
-    attach.count        = 0;
-    attach.has_view     = FALSE;
+    /* the sender's SID is always kept, for AlpcMessageSidInformation */
+    attach.want = PORT_WANT_SENDER;
+    if (recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE))
+        attach.want |= PORT_WANT_HANDLES;
+    if (recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE))
+        attach.want |= PORT_WANT_VIEW;
+    attach.received = FALSE;
     ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, &needed, &attach );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
     if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;
     *len = out->MessageSize;
     set_context_attribute( recv_attr, out, context );
-    if (recv_attr)
+    if (attach.received)
     {
-        set_handle_attribute( recv_attr, out, attach.handles, attach.count );
-        set_view_attribute( port, recv_attr, &attach );
+        keep_received_info( out->MessageId, &attach );
+        if (recv_attr)
+        {
+            set_handle_attribute( recv_attr, &attach );
+            set_view_attribute( port, recv_attr, &attach );
+            set_sender_attributes( recv_attr, &attach );
+        }
     }
     return STATUS_SUCCESS;
 }
@@ -693,33 +747,55 @@ NTSTATUS WINAPI NtAlpcDeleteSectionView( HANDLE port, ULONG flags, void *base )
 /***********************************************************************
  *             NtAlpcCreateSecurityContext (NTDLL.@)
  */
-NTSTATUS WINAPI NtAlpcCreateSecurityContext( HANDLE port, ULONG flags,
-                                             ALPC_SECURITY_ATTR *security )
+NTSTATUS WINAPI NtAlpcCreateSecurityContext( HANDLE port, ULONG flags, ALPC_SECURITY_ATTR *security )
 {
-    FIXME( "(%p,%#x,%p),stub!\n", port, (int)flags, security );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned int ret;
+
+    TRACE( "(%p,%#x,%p)\n", port, (int)flags, security );
+    if (!security || !security->QoS) return STATUS_INVALID_PARAMETER;
+    port_probe_write( security, sizeof(*security) );
+    SERVER_START_REQ( alpc_create_security )
+    {
+        req->handle    = wine_server_obj_handle( port );
+        req->imp_level = security->QoS->ImpersonationLevel;
+        if (!(ret = wine_server_call( req ))) security->ContextHandle = ULongToHandle( reply->id );
+    }
+    SERVER_END_REQ;
+    return ret;
 }
 
+static NTSTATUS delete_security_context( HANDLE port, ALPC_HANDLE context, BOOL revoke )
+{
+    unsigned int ret;
+
+    SERVER_START_REQ( alpc_delete_security )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->id     = HandleToULong( context );
+        req->revoke = revoke;
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcDeleteSecurityContext (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcDeleteSecurityContext( HANDLE port, ULONG flags, ALPC_HANDLE context )
 {
-    FIXME( "(%p,%#x,%p),stub!\n", port, (int)flags, context );
-    return STATUS_NOT_IMPLEMENTED;
+    TRACE( "(%p,%#x,%p)\n", port, (int)flags, context );
+    return delete_security_context( port, context, FALSE );
 }
-
 
 /***********************************************************************
  *             NtAlpcRevokeSecurityContext (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcRevokeSecurityContext( HANDLE port, ULONG flags, ALPC_HANDLE context )
 {
-    FIXME( "(%p,%#x,%p),stub!\n", port, (int)flags, context );
-    return STATUS_NOT_IMPLEMENTED;
+    TRACE( "(%p,%#x,%p)\n", port, (int)flags, context );
+    return delete_security_context( port, context, TRUE );
 }
-
 
 /***********************************************************************
  *             NtAlpcCreateResourceReserve (NTDLL.@)
@@ -816,14 +892,25 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
     NTSTATUS ret;
 
     TRACE( "(%p,%p,%d,%p,%u,%p)\n", port, msg, class, info, (int)len, ret_len );
+    if (!msg) return STATUS_INVALID_PARAMETER;
+    if (class == AlpcMessageSidInformation)
+    {
+        ULONG sid_len = len;
+
+        if (!info && len) return STATUS_INVALID_PARAMETER;
+        ret = get_received_info( ((LPC_MESSAGE *)msg)->MessageId, 0, NULL, info, &sid_len );
+        if (ret_len) *ret_len = sid_len;
+        return ret;
+    }
     if (class != AlpcMessageHandleInformation)
     {
         FIXME( "class %d not supported\n", class );
         return STATUS_NOT_IMPLEMENTED;
     }
-    if (!msg || !info) return STATUS_INVALID_PARAMETER;
+    if (!info) return STATUS_INVALID_PARAMETER;
     if (len != sizeof(*handle_info)) return STATUS_INFO_LENGTH_MISMATCH;
-    if ((ret = get_received_handle( ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle ))) return ret;
+    if ((ret = get_received_info( ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle, NULL, NULL )))
+        return ret;
     handle_info->Flags         = handle.flags;
     handle_info->Handle        = handle.handle;
     handle_info->ObjectType    = handle.type;

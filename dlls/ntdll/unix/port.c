@@ -111,13 +111,28 @@ void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_i
     msg->SectionSize         = callback_id;
 }
 
+/* what a received message carries, as wineserver laid it out after the data */
+static void get_recv_attach( struct port_attach *attach, const unsigned char *ptr, data_size_t size )
+{
+    const port_recv_attach_t *info = (const port_recv_attach_t *)ptr;
+    const port_handle_t *handles = (const port_handle_t *)(info + 1);
+
+    attach->received = size >= sizeof(*info) &&
+                       info->handle_count <= PORT_MAX_HANDLES && info->sid_len <= sizeof(attach->sid) &&
+                       size - sizeof(*info) >= info->handle_count * sizeof(*handles) + info->sid_len;
+    if (!attach->received) return;
+    attach->recv = *info;
+    memcpy( attach->handles, handles, info->handle_count * sizeof(*handles) );
+    memcpy( attach->sid, handles + info->handle_count, info->sid_len );
+}
+
 /* take the next message, waiting until there is one; a message longer than
  * max_data is truncated, or with RECEIVE_WHOLE left queued and its size returned */
 NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
                                const LARGE_INTEGER *timeout, enum port_receive_mode mode, ULONG *needed,
                                struct port_attach *attach )
 {
-    ULONG room = max_data + (attach ? sizeof(attach->handles) + sizeof(attach->view_info) : 0);
+    ULONG room = max_data + (attach ? sizeof(attach->recv) + sizeof(attach->handles) + sizeof(attach->sid) : 0);
     LARGE_INTEGER deadline;
     unsigned char *data;
     unsigned int ret;
@@ -142,8 +157,7 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
             req->max_len          = max_data;
             req->connections_only = mode == RECEIVE_CONNECTIONS;
             req->whole            = mode == RECEIVE_WHOLE;
-            req->want_handles     = attach && attach->want_handles;
-            req->want_view        = attach && attach->want_view;
+            req->want             = attach ? attach->want : 0;
             wine_server_set_reply( req, data, room );
             ret = wine_server_call( req );
             if (!ret)
@@ -156,17 +170,7 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
                 tid         = reply->client_tid;
                 ctx         = reply->context;
                 size        = reply->data_size;
-                if (attach)
-                {
-                    data_size_t rest = wine_server_reply_size( reply ) - size;
-
-                    attach->count = min( reply->handle_count, PORT_MAX_HANDLES );
-                    memcpy( attach->handles, data + size, attach->count * sizeof(port_handle_t) );
-                    rest -= attach->count * sizeof(port_handle_t);
-                    if ((attach->has_view = rest >= sizeof(attach->view_info)))
-                        memcpy( &attach->view_info, data + size + attach->count * sizeof(port_handle_t),
-                                sizeof(attach->view_info) );
-                }
+                if (attach) get_recv_attach( attach, data + size, wine_server_reply_size( reply ) - size );
             }
             else if (ret == STATUS_BUFFER_TOO_SMALL && needed) *needed = PORT_HEADER_SIZE + reply->total;
         }
@@ -219,9 +223,8 @@ NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, B
         wine_server_add_data( req, data, size );
         if (attach)
         {
-            req->view       = wine_server_client_ptr( attach->view );
-            req->view_flags = attach->view_flags;
-            wine_server_add_data( req, attach->handles, attach->count * sizeof(port_handle_t) );
+            wine_server_add_data( req, &attach->send, sizeof(attach->send) );
+            wine_server_add_data( req, attach->handles, attach->send.handle_count * sizeof(port_handle_t) );
         }
         if (!(ret = wine_server_call( req ))) *id = reply->msg_id;
     }

@@ -44,14 +44,12 @@ enum port_receive_mode
 /* what an ALPC message carries besides its data */
 struct port_attach
 {
-    port_handle_t handles[PORT_MAX_HANDLES];
-    ULONG         count;
-    void         *view;          /* send: base of a view of a port section */
-    ULONG         view_flags;
-    BOOL          want_handles;  /* receive: what the receiver takes */
-    BOOL          want_view;
-    BOOL          has_view;      /* receive: view_info is set */
-    port_view_t   view_info;
+    port_send_attach_t send;                 /* to send: these, then the handles */
+    port_handle_t      handles[PORT_MAX_HANDLES];
+    unsigned int       want;                 /* to receive: PORT_WANT_* */
+    BOOL               received;             /* recv and sid are set */
+    port_recv_attach_t recv;
+    unsigned char      sid[SECURITY_MAX_SID_SIZE];
 };
 
 extern void port_probe_write( void *ptr, SIZE_T size );
