@@ -170,6 +170,7 @@ static NTSTATUS (WINAPI *pNtAlpcSendWaitReceivePort)(HANDLE, ULONG, TEST_PORT_ME
                                                      LARGE_INTEGER *);
 static NTSTATUS (WINAPI *pNtAlpcDisconnectPort)(HANDLE, ULONG);
 static NTSTATUS (WINAPI *pNtAlpcQueryInformation)(HANDLE, ALPC_PORT_INFORMATION_CLASS, void *, ULONG, ULONG *);
+static NTSTATUS (WINAPI *pNtAlpcCancelMessage)(HANDLE, ULONG, ALPC_CONTEXT_ATTR *);
 static NTSTATUS (WINAPI *pNtAlpcImpersonateClientOfPort)(HANDLE, TEST_PORT_MESSAGE *, void *);
 static NTSTATUS (WINAPI *pNtAlpcOpenSenderProcess)(HANDLE *, HANDLE, TEST_PORT_MESSAGE *, ULONG, ACCESS_MASK,
                                                    OBJECT_ATTRIBUTES *);
@@ -213,6 +214,7 @@ static BOOL init_functions(void)
     GET_PROC(NtAlpcSendWaitReceivePort);
     GET_PROC(NtAlpcDisconnectPort);
     GET_PROC(NtAlpcQueryInformation);
+    GET_PROC(NtAlpcCancelMessage);
     GET_PROC(NtAlpcImpersonateClientOfPort);
     GET_PROC(NtAlpcOpenSenderProcess);
     GET_PROC(NtAlpcOpenSenderThread);
@@ -1670,6 +1672,108 @@ done:
     session_end( &s );
 }
 
+/* NtAlpcCancelMessage on both sides, and AlpcConnectedSIDInformation */
+static void client_cancel( const char *name )
+{
+    char sid[SECURITY_MAX_SID_SIZE];
+    ALPC_CONTEXT_ATTR context;
+    LARGE_INTEGER timeout;
+    alpc_msg msg, reply;
+    NTSTATUS status;
+    HANDLE port, sent;
+    SIZE_T len;
+    char event_name[MAX_PATH];
+
+    sprintf( event_name, "%s-sent", leaf( name ));
+    sent = OpenEventA( EVENT_MODIFY_STATE, FALSE, event_name );
+    ok( sent != NULL, "OpenEvent(%s) failed: %lu\n", event_name, GetLastError() );
+    if (!sent || !(port = client_connect( name, 0, NULL, NULL ))) return;
+
+    /* guess: the id a sent message got is written back into its header,
+     * which is how its sender names it to NtAlpcCancelMessage */
+    memset( &context, 0, sizeof(context) );
+    set_msg( &msg, "cancelled datagram" );
+    status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
+    ok( status == STATUS_SUCCESS, "datagram failed: %#lx\n", status );
+    ok( msg.h.MessageId != 0, "no MessageId written back\n" );
+    context.MessageId = msg.h.MessageId;
+    status = pNtAlpcCancelMessage( port, 0, &context );
+    ok( status == STATUS_SUCCESS, "NtAlpcCancelMessage(datagram) failed: %#lx\n", status );
+    status = pNtAlpcCancelMessage( port, 0, &context );
+    ok( status != STATUS_SUCCESS, "cancelling twice: %#lx\n", status );
+
+    /* an async request, cancelled before the server took it (LA, OV) */
+    set_msg( &msg, "cancelled request" );
+    status = send_msg( port, 0, &msg );
+    ok( status == STATUS_SUCCESS, "request failed: %#lx\n", status );
+    context.MessageId = msg.h.MessageId;
+    status = pNtAlpcCancelMessage( port, 0, &context );
+    ok( status == STATUS_SUCCESS, "NtAlpcCancelMessage(request) failed: %#lx\n", status );
+
+    /* NT: class 3 checks the SID the peer runs as */
+    if (get_token_user( sid, sizeof(sid) ))
+    {
+        status = pNtAlpcQueryInformation( port, AlpcConnectedSIDInformation,
+                                          ((TOKEN_USER *)sid)->User.Sid, SECURITY_MAX_SID_SIZE, NULL );
+        ok( status == STATUS_SUCCESS, "AlpcConnectedSIDInformation(own user) failed: %#lx\n", status );
+    }
+    status = pNtAlpcQueryInformation( port, AlpcConnectedSIDInformation, &local_system, sizeof(local_system), NULL );
+    ok( status == STATUS_SERVER_SID_MISMATCH, "AlpcConnectedSIDInformation(LocalSystem): %#lx\n", status );
+    SetEvent( sent );
+    CloseHandle( sent );
+
+    /* a request the server drops without a reply ends without one (guess: with a failure) */
+    set_msg( &msg, "dropped" );
+    len = sizeof(reply);
+    status = pNtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_SYNC_REQUEST, &msg.h, NULL, &reply.h, &len, NULL,
+                                         relative_timeout( &timeout, CLIENT_WAIT ));
+    ok( status != STATUS_SUCCESS && status != STATUS_TIMEOUT, "dropped request: %#lx\n", status );
+
+    sync_request( port, "after", "ok" );
+    status = NtClose( port );
+    ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
+}
+
+static void test_cancel( BOOL process )
+{
+    ALPC_CONTEXT_ATTR context;
+    context_attrs attrs;
+    struct session s;
+    NTSTATUS status;
+    alpc_msg msg, reply;
+    HANDLE sent = NULL;
+    DWORD ret;
+
+    if (!session_init( &s, bno_dir, "cancel" )) goto done;
+    if (!(sent = create_event( s.name, "sent" ))) goto done;
+    if (!start_client( &s.client, process, "cancel", s.name )) goto done;
+    if (!session_accept( &s, NULL, NULL )) goto done;
+
+    /* nothing the client cancelled arrives */
+    ret = WaitForSingleObject( sent, wait_time() );
+    ok( ret == WAIT_OBJECT_0, "the client did not send\n" );
+    if (ret) goto done;
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "dropped" );
+
+    /* the receiver drops a request it will not answer (LA) */
+    memset( &context, 0, sizeof(context) );
+    context.MessageId = msg.h.MessageId;
+    status = pNtAlpcCancelMessage( s.port, 0, &context );
+    ok( status == STATUS_SUCCESS, "NtAlpcCancelMessage(received request) failed: %#lx\n", status );
+    make_reply( &reply, &msg, "too late" );
+    status = send_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &reply );
+    ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "reply to a dropped request: %#lx\n", status );
+
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "after" );
+    reply_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "ok" );
+    expect_closed( &s );
+done:
+    if (sent) CloseHandle( sent );
+    session_end( &s );
+}
+
 /* a client process that is killed, idle or while it waits for a reply */
 static void client_killed( const char *name, BOOL pending )
 {
@@ -2333,6 +2437,7 @@ client_scenarios[] =
     { "lengths", client_lengths },
     { "impersonate", client_impersonate },
     { "disconnect", client_disconnect },
+    { "cancel", client_cancel },
     { "killed", client_killed_idle },
     { "killed-pending", client_killed_pending },
     { "server-gone", client_server_gone },
@@ -2392,6 +2497,7 @@ START_TEST(alpc)
         RUN( test_lengths( process ) );
         RUN( test_impersonation( process ) );
         RUN( test_disconnect( process ) );
+        RUN( test_cancel( process ) );
         RUN( test_server_closed( process, FALSE ) );
         RUN( test_server_closed( process, TRUE ) );
         RUN( test_lpc_client( process ) );

@@ -1623,6 +1623,40 @@ DECL_HANDLER(alpc_delete_security)
     release_object( port );
 }
 
+/* cancel a message the caller sent that was not received yet, or drop a
+ * request it received without replying */
+DECL_HANDLER(alpc_cancel_message)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 ), *target;
+    struct port_wait *wait, *next;
+    struct port_msg *msg;
+    client_ptr_t context;
+
+    if (!port) return;
+    if ((target = send_target( port, &context )) && (msg = port_queue_find_id( &target->queue, req->msg_id )) &&
+        msg->client_pid == current->process->id && msg->type != PORT_MSG_CONNECTION_REQUEST)
+    {
+        struct port_wait *sender = msg->type == PORT_MSG_REQUEST ? msg->sender : NULL;
+
+        unqueue_msg( target, msg );
+        if (sender) end_wait( sender, STATUS_CANCELLED );
+        port_msg_free( msg );
+        release_object( port );
+        return;
+    }
+    LIST_FOR_EACH_ENTRY_SAFE( wait, next, &port_waits, struct port_wait, entry )
+    {
+        if (wait->msg_id != req->msg_id || wait->callback_id || !wait->received ||
+            wait->status != STATUS_PENDING || !can_reply_through( port, wait ))
+            continue;
+        end_wait( wait, STATUS_CANCELLED );
+        release_object( port );
+        return;
+    }
+    set_error( STATUS_NOT_FOUND );
+    release_object( port );
+}
+
 /* break a connection, leaving both ports open */
 DECL_HANDLER(alpc_disconnect_port)
 {
@@ -1688,10 +1722,23 @@ DECL_HANDLER(alpc_register_terminate_port)
     release_object( port );
 }
 
+/* the token the other end of a connection runs as */
+static struct token *get_peer_token( struct port *port )
+{
+    struct port *client;
+
+    if (!port->peer) return NULL;
+    if (port->kind == PORT_CLIENT) return port->conn->owner->token;
+    client = port->peer;
+    if (client->token) return client->token;
+    return client->process->token;
+}
+
 /* basic information */
 DECL_HANDLER(alpc_query_port)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct token *peer_token;
 
     if (!port) return;
     reply->kind         = port->kind;
@@ -1699,6 +1746,11 @@ DECL_HANDLER(alpc_query_port)
     reply->flags        = port->flags;
     reply->max_msg_len  = port->max_msg_len;
     reply->max_info_len = port->max_info_len;
+    if ((peer_token = get_peer_token( port )))
+    {
+        const struct sid *sid = token_get_user( peer_token );
+        set_reply_data( sid, min( sid_len( sid ), get_reply_max_size() ));
+    }
     release_object( port );
 }
 

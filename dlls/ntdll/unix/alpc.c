@@ -620,10 +620,19 @@ NTSTATUS WINAPI NtAlpcDisconnectPort( HANDLE port, ULONG flags )
  */
 NTSTATUS WINAPI NtAlpcCancelMessage( HANDLE port, ULONG flags, ALPC_CONTEXT_ATTR *context )
 {
-    FIXME( "(%p,%#x,%p),stub!\n", port, (int)flags, context );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    unsigned int ret;
 
+    TRACE( "(%p,%#x,%p)\n", port, (int)flags, context );
+    if (!context) return STATUS_INVALID_PARAMETER;
+    SERVER_START_REQ( alpc_cancel_message )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->msg_id = context->MessageId;
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcCreatePortSection (NTDLL.@)
@@ -825,27 +834,50 @@ NTSTATUS WINAPI NtAlpcQueryInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS
                                         ULONG len, ULONG *ret_len )
 {
     ALPC_BASIC_INFORMATION basic;
+    unsigned char sid[SECURITY_MAX_SID_SIZE];
+    data_size_t sid_len = 0;
     unsigned int ret;
 
     TRACE( "(%p,%d,%p,%u,%p)\n", port, class, info, (int)len, ret_len );
-    if (class != AlpcBasicInformation)
+    switch (class)
     {
+    case AlpcBasicInformation:
+        if (len < sizeof(basic)) return STATUS_INFO_LENGTH_MISMATCH;
+        break;
+    case AlpcConnectedSIDInformation:
+        /* the caller names the SID it expects the peer to run as */
+        if (!info || len < offsetof( SID, SubAuthority[0] ) ||
+            len < offsetof( SID, SubAuthority[((SID *)info)->SubAuthorityCount] ))
+            return STATUS_INVALID_PARAMETER;
+        break;
+    default:
         FIXME( "class %d not supported\n", class );
         return STATUS_NOT_IMPLEMENTED;
     }
-    if (len < sizeof(basic)) return STATUS_INFO_LENGTH_MISMATCH;
+
     memset( &basic, 0, sizeof(basic) );
     SERVER_START_REQ( alpc_query_port )
     {
         req->handle = wine_server_obj_handle( port );
+        wine_server_set_reply( req, sid, sizeof(sid) );
         if (!(ret = wine_server_call( req )))
         {
             basic.Flags       = reply->flags;
             basic.PortContext = wine_server_get_ptr( reply->context );
+            sid_len           = wine_server_reply_size( reply );
         }
     }
     SERVER_END_REQ;
     if (ret) return ret;
+
+    if (class == AlpcConnectedSIDInformation)
+    {
+        if (!sid_len) return STATUS_PORT_DISCONNECTED;
+        if (sid_len != offsetof( SID, SubAuthority[((SID *)info)->SubAuthorityCount] ) ||
+            memcmp( info, sid, sid_len ))
+            return STATUS_SERVER_SID_MISMATCH;
+        return STATUS_SUCCESS;
+    }
     memcpy( info, &basic, sizeof(basic) );
     if (ret_len) *ret_len = sizeof(basic);
     return STATUS_SUCCESS;
