@@ -1729,6 +1729,20 @@ static void client_cancel( const char *name )
                                          relative_timeout( &timeout, CLIENT_WAIT ));
     ok( status != STATUS_SUCCESS && status != STATUS_TIMEOUT, "dropped request: %#lx\n", status );
 
+    /* a synchronous request whose reply does not come in time is withdrawn (guess) */
+    set_msg( &msg, "slow" );
+    len = sizeof(reply);
+    status = pNtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_SYNC_REQUEST, &msg.h, NULL, &reply.h, &len, NULL,
+                                         relative_timeout( &timeout, 300 ));
+    ok( status == STATUS_TIMEOUT, "request without a timely reply: %#lx\n", status );
+    sent = OpenEventA( EVENT_MODIFY_STATE, FALSE, event_name );
+    if (sent)
+    {
+        SetEvent( sent );
+        CloseHandle( sent );
+    }
+
+    /* and its late reply is not mistaken for the next one's */
     sync_request( port, "after", "ok" );
     status = NtClose( port );
     ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
@@ -1753,6 +1767,7 @@ static void test_cancel( BOOL process )
     ret = WaitForSingleObject( sent, wait_time() );
     ok( ret == WAIT_OBJECT_0, "the client did not send\n" );
     if (ret) goto done;
+    ResetEvent( sent );  /* set again once the client gave up on "slow" */
     if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
     check_data( &msg, "dropped" );
 
@@ -1764,6 +1779,15 @@ static void test_cancel( BOOL process )
     make_reply( &reply, &msg, "too late" );
     status = send_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &reply );
     ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "reply to a dropped request: %#lx\n", status );
+
+    /* the client gives up on this one before it is answered */
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "slow" );
+    ret = WaitForSingleObject( sent, wait_time() );
+    ok( ret == WAIT_OBJECT_0, "the client did not time out\n" );
+    make_reply( &reply, &msg, "late" );
+    status = send_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &reply );
+    ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "reply to a withdrawn request: %#lx\n", status );
 
     if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
     check_data( &msg, "after" );

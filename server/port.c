@@ -357,7 +357,7 @@ static void free_wait( struct port_wait *wait )
 {
     if (wait->msg) wait->msg->sender = NULL;
     list_remove( &wait->entry );
-    free( wait->reply );
+    if (wait->reply) port_msg_free( wait->reply );
     free( wait->request );
     free( wait->callback );
     if (wait->callee) release_object( wait->callee );
@@ -1171,20 +1171,26 @@ static int attach_msg( struct port_msg *msg, struct port *port, struct port *tar
 }
 
 /* give the receiver what a message carries, after its data */
-static void reply_attach( struct port_msg *msg, unsigned int want, struct alpc_receive_message_reply *reply )
+/* the data of a message for the receiver, followed by what it carries when something was wanted */
+static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_size )
 {
     struct msg_attach *attach = msg->attach;
-    unsigned int i, count = (want & PORT_WANT_HANDLES) ? attach->count : 0;
-    const struct sid *sid = (want & PORT_WANT_SENDER) ? token_get_user( attach->token ) : NULL;
+    unsigned int i, count = (attach && (want & PORT_WANT_HANDLES)) ? attach->count : 0;
+    const struct sid *sid = (attach && (want & PORT_WANT_SENDER)) ? token_get_user( attach->token ) : NULL;
     data_size_t sid_size = sid ? sid_len( sid ) : 0;
     port_recv_attach_t *info;
     port_handle_t *handles;
     char *buffer;
 
-    if (!(buffer = set_reply_data_size( reply->data_size + sizeof(*info) + count * sizeof(*handles) + sid_size )))
+    if (!attach || !want)
+    {
+        set_reply_data( msg->data, data_size );
         return;
-    memcpy( buffer, msg->data, reply->data_size );
-    info = (port_recv_attach_t *)(buffer + reply->data_size);
+    }
+    if (!(buffer = set_reply_data_size( data_size + sizeof(*info) + count * sizeof(*handles) + sid_size )))
+        return;
+    memcpy( buffer, msg->data, data_size );
+    info = (port_recv_attach_t *)(buffer + data_size);
     handles = (port_handle_t *)(info + 1);
     memset( info, 0, sizeof(*info) );
     info->handle_count = count;
@@ -1306,7 +1312,8 @@ DECL_HANDLER(alpc_get_reply)
         reply->callback_id = msg->callback_id;
         reply->client_pid  = msg->client_pid;
         reply->client_tid  = msg->client_tid;
-        set_reply_data( msg->data, min( msg->size, get_reply_max_size() ));
+        reply->data_size   = min( msg->size, get_reply_max_size() );
+        set_reply_data( msg->data, reply->data_size );
         free( msg );
     }
     else if (wait->status == STATUS_PENDING) set_error( STATUS_PENDING );
@@ -1319,7 +1326,8 @@ DECL_HANDLER(alpc_get_reply)
             reply->msg_id     = wait->msg_id;
             reply->client_pid = wait->reply->client_pid;
             reply->client_tid = wait->reply->client_tid;
-            set_reply_data( wait->reply->data, min( wait->reply->size, get_reply_max_size() ));
+            reply->data_size  = min( wait->reply->size, get_reply_max_size() );
+            reply_msg_data( wait->reply, req->want, reply->data_size );
         }
         free_wait( wait );
     }
@@ -1378,15 +1386,20 @@ DECL_HANDLER(alpc_reply_message)
 
     if (!port) return;
     free_ended_waits();
-    if (!(wait = find_received( port, req->msg_id, req->callback_id, req->client_pid, req->client_tid ))) ;
-    else if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len )))
+    if (req->data_size > size) set_error( STATUS_INVALID_PARAMETER );
+    else if (!(wait = find_received( port, req->msg_id, req->callback_id, req->client_pid, req->client_tid ))) ;
+    else if ((status = port_check_msg_lengths( req->data_size, req->total_len, port->max_msg_len )))
         set_error( status );
-    else if ((msg = port_msg_alloc( PORT_MSG_REPLY, get_req_data(), size )))
+    else if ((msg = port_msg_alloc( PORT_MSG_REPLY, get_req_data(), req->data_size )))
     {
         msg->id         = wait->msg_id;
         msg->client_pid = current->process->id;
         msg->client_tid = current->id;
-        if (wait->async)
+        if (size > req->data_size &&
+            !attach_msg( msg, port, receive_port( wait->port ), (const char *)get_req_data() + req->data_size,
+                         size - req->data_size ))
+            port_msg_free( msg );
+        else if (wait->async)
         {
             /* the reply joins the messages the sender receives */
             msg->context = wait->port->kind == PORT_SERVER ? wait->port->context : 0;
@@ -1451,8 +1464,7 @@ DECL_HANDLER(alpc_receive_message)
         reply->data_size   = min( msg->size, min( req->max_len, get_reply_max_size() ));
         if (msg->attach && ((struct msg_attach *)msg->attach)->event)
             set_event( ((struct msg_attach *)msg->attach)->event );
-        if (msg->attach && req->want) reply_attach( msg, req->want, reply );
-        else set_reply_data( msg->data, reply->data_size );
+        reply_msg_data( msg, req->want, reply->data_size );
         if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
         port_msg_free( msg );
     }
@@ -1633,6 +1645,19 @@ DECL_HANDLER(alpc_cancel_message)
     client_ptr_t context;
 
     if (!port) return;
+    /* the caller gives up waiting for the reply to its request */
+    if ((wait = find_wait( port, current )) && wait->msg_id == req->msg_id && !wait->callback_id)
+    {
+        if (wait->msg)
+        {
+            msg = wait->msg;
+            unqueue_msg( wait->target, msg );
+            port_msg_free( msg );
+        }
+        free_wait( wait );
+        release_object( port );
+        return;
+    }
     if ((target = send_target( port, &context )) && (msg = port_queue_find_id( &target->queue, req->msg_id )) &&
         msg->client_pid == current->process->id && msg->type != PORT_MSG_CONNECTION_REQUEST)
     {

@@ -299,6 +299,20 @@ static void set_context_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESS
 }
 
 
+/* everything the receiver of a message learns besides its data */
+static void set_received_attributes( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESSAGE *msg,
+                                     void *context, const struct port_attach *attach )
+{
+    set_context_attribute( attr, msg, context );
+    if (!attach->received) return;
+    keep_received_info( msg->MessageId, attach );
+    if (!attr) return;
+    set_handle_attribute( attr, attach );
+    set_view_attribute( port, attr, attach );
+    set_sender_attributes( attr, attach );
+}
+
+
 /***********************************************************************
  *             NtAlpcCreatePort (NTDLL.@)
  */
@@ -537,26 +551,30 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         max_data = min( *len, ALPC_MAX_MESSAGE_LENGTH ) - PORT_HEADER_SIZE;
     }
 
+    /* what the receiver takes besides data; the sender's SID is always kept, for AlpcMessageSidInformation */
+    attach.want = PORT_WANT_SENDER;
+    if (recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE))
+        attach.want |= PORT_WANT_HANDLES;
+    if (recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE))
+        attach.want |= PORT_WANT_VIEW;
+    attach.received = FALSE;
+
     if (send)
     {
         if ((ret = get_message( send, &lpc )) || (ret = get_send_attach( send_attr, &attach ))) return ret;
         if ((flags & ALPC_MSGFLG_REPLY_MESSAGE) || ((flags & ALPC_MSGFLG_RELEASE_MESSAGE) && lpc->MessageId))
         {
-            if (attach.send.handle_count || attach.send.view || attach.send.event || attach.send.context)
-            {
-                FIXME( "attributes of replies not supported\n" );
-                return STATUS_NOT_IMPLEMENTED;
-            }
-            if ((ret = NtReplyPort( port, (LPC_MESSAGE *)lpc ))) return ret;
+            if (!lpc->MessageId) return STATUS_INVALID_PARAMETER;
+            if ((ret = port_reply_message( port, lpc, &attach ))) return ret;
         }
         else if (flags & ALPC_MSGFLG_SYNC_REQUEST)
         {
             /* a synchronous request is sent, then its reply received, in this one call */
             if (!recv) return STATUS_LPC_RECEIVE_BUFFER_EXPECTED;
             if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &attach, &id ))) return ret;
-            if ((ret = port_wait_reply( port, id, out, max_data ))) return ret;
+            if ((ret = port_wait_reply( port, id, out, max_data, timeout, &attach ))) return ret;
             *len = out->MessageSize;
-            set_context_attribute( recv_attr, out, NULL );
+            set_received_attributes( port, recv_attr, out, NULL, &attach );
             return STATUS_SUCCESS;
         }
         else
@@ -572,29 +590,12 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     }
     if (!recv) return STATUS_SUCCESS;
 
-    /* the sender's SID is always kept, for AlpcMessageSidInformation */
-    attach.want = PORT_WANT_SENDER;
-    if (recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE))
-        attach.want |= PORT_WANT_HANDLES;
-    if (recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE))
-        attach.want |= PORT_WANT_VIEW;
-    attach.received = FALSE;
     ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, &needed, &attach );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
     if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;
     *len = out->MessageSize;
-    set_context_attribute( recv_attr, out, context );
-    if (attach.received)
-    {
-        keep_received_info( out->MessageId, &attach );
-        if (recv_attr)
-        {
-            set_handle_attribute( recv_attr, &attach );
-            set_view_attribute( port, recv_attr, &attach );
-            set_sender_attributes( recv_attr, &attach );
-        }
-    }
+    set_received_attributes( port, recv_attr, out, context, &attach );
     return STATUS_SUCCESS;
 }
 

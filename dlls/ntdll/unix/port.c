@@ -611,12 +611,16 @@ NTSTATUS WINAPI NtRequestPort( HANDLE handle, LPC_MESSAGE *msg )
 
 /* wait for the reply to the thread's request on a port, or for a callback to answer */
 /* a reply longer than max_data is lost: STATUS_BUFFER_TOO_SMALL */
-NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data )
+NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data,
+                          const LARGE_INTEGER *timeout, struct port_attach *attach )
 {
+    LARGE_INTEGER deadline;
+    ULONG room = PORT_MAX_DATA + (attach ? sizeof(attach->recv) + sizeof(attach->handles) + sizeof(attach->sid) : 0);
     unsigned char *data;
     unsigned int ret;
 
-    if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
+    if (!(data = malloc( room ))) return STATUS_NO_MEMORY;
+    timeout = port_get_deadline( timeout, &deadline );
     for (;;)
     {
         ULONG type = 0, msg_id = 0, callback_id = 0;
@@ -628,7 +632,8 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
         {
             req->handle = wine_server_obj_handle( handle );
             req->msg_id = id;
-            wine_server_set_reply( req, data, PORT_MAX_DATA );
+            req->want   = attach ? attach->want : 0;
+            wine_server_set_reply( req, data, room );
             if (!(ret = wine_server_call( req )))
             {
                 type        = reply->type;
@@ -636,7 +641,8 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
                 callback_id = reply->callback_id;
                 pid         = reply->client_pid;
                 tid         = reply->client_tid;
-                size        = wine_server_reply_size( reply );
+                size        = reply->data_size;
+                if (attach) get_recv_attach( attach, data + size, wine_server_reply_size( reply ) - size );
             }
         }
         SERVER_END_REQ;
@@ -653,7 +659,18 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
             break;
         }
         if (ret != STATUS_PENDING) break;
-        if ((ret = port_wait( handle, NULL ))) break;
+        if ((ret = port_wait( handle, timeout )) == STATUS_TIMEOUT)
+        {
+            /* the request is withdrawn; a late reply finds nobody */
+            SERVER_START_REQ( alpc_cancel_message )
+            {
+                req->handle = wine_server_obj_handle( handle );
+                req->msg_id = id;
+                wine_server_call( req );
+            }
+            SERVER_END_REQ;
+        }
+        if (ret) break;
     }
     free( data );
     return ret;
@@ -711,7 +728,7 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
         return STATUS_INVALID_PARAMETER;
     }
     if (ret) return ret;
-    return port_wait_reply( handle, id, msg_out, PORT_MAX_DATA );
+    return port_wait_reply( handle, id, msg_out, PORT_MAX_DATA, NULL, NULL );
 }
 
 
@@ -720,12 +737,18 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
  */
 NTSTATUS WINAPI NtReplyPort( HANDLE handle, LPC_MESSAGE *reply_msg )
 {
+    TRACE( "(%p,%p)\n", handle, reply_msg );
+    return port_reply_message( handle, reply_msg, NULL );
+}
+
+/* a reply, with what an ALPC reply carries besides data */
+NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const struct port_attach *attach )
+{
     unsigned char data[0xffff];
     USHORT size, total, data_info;
     ULONG id, callback_id, pid, tid;
     unsigned int ret;
 
-    TRACE( "(%p,%p)\n", handle, reply_msg );
     if ((ret = get_message_data( reply_msg, &size, &total, &data_info ))) return ret;
     memcpy( data, reply_msg->Data, size );
     id  = reply_msg->MessageId;
@@ -742,7 +765,13 @@ NTSTATUS WINAPI NtReplyPort( HANDLE handle, LPC_MESSAGE *reply_msg )
         req->client_pid  = pid;
         req->client_tid  = tid;
         req->total_len   = total;
+        req->data_size   = size;
         wine_server_add_data( req, data, size );
+        if (attach)
+        {
+            wine_server_add_data( req, &attach->send, sizeof(attach->send) );
+            wine_server_add_data( req, attach->handles, attach->send.handle_count * sizeof(port_handle_t) );
+        }
         ret = wine_server_call( req );
     }
     SERVER_END_REQ;
@@ -790,7 +819,7 @@ NTSTATUS WINAPI NtReplyWaitReplyPort( HANDLE handle, LPC_MESSAGE *reply )
     port_probe_write( reply, PORT_HEADER_SIZE );
     if ((status = NtReplyPort( handle, reply ))) return status;
     /* then wait for the reply to the request this thread sent through the port */
-    return port_wait_reply( handle, 0, reply, PORT_MAX_DATA );
+    return port_wait_reply( handle, 0, reply, PORT_MAX_DATA, NULL, NULL );
 }
 
 

@@ -61,7 +61,10 @@ extern NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info
                              ULONG msg_len, ULONG flags, ULONG dup_types );
 extern NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async,
                                    const struct port_attach *attach, ULONG *id );
-extern NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data );
+extern NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data,
+                                 const LARGE_INTEGER *timeout, struct port_attach *attach );
+extern NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg,
+                                    const struct port_attach *attach );
 extern NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
                                       const LARGE_INTEGER *timeout, enum port_receive_mode mode,
                                       ULONG *needed, struct port_attach *attach );
