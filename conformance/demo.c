@@ -1,30 +1,43 @@
 /*
- * wine-lpc demo: a legacy LPC server and client in two processes
+ * wine-lpc demo: an ALPC server and its client processes
  *
- * Run with no arguments, the program is the server: it creates the port
- * \RPC Control\wine-lpc-demo-<pid> and starts a copy of itself as the client
- * ("demo.exe client <port name>").  The client connects (connection info goes
- * both ways), sends three datagrams, makes three requests that the server
- * answers (uppercase a string, add numbers), then closes its port; the server
- * sees LPC_PORT_CLOSED and exits.  Each side prints a line per event.
+ * Copyright 2026 the wine-lpc authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+/*
+ * "demo [--winelib CLIENT]": the server.  It creates the ALPC port
+ * \RPC Control\wine-alpc-demo-<pid>, starts three copies of itself as
+ * clients ("demo client N PORTNAME", see demo_client.c) and, with --winelib,
+ * CLIENT as a fourth (the same client built with winegcc).  It accepts each
+ * connection with the client's record as port context and, once all are
+ * connected, sends each a datagram saying go.  It serves them all from one
+ * loop on the connection port: the context attribute of each
+ * message says which client sent it.  Requests are answered on the client's
+ * communication port, events passed in handle attributes are set through
+ * the server's new handle, a view passed by client 1 is checked here and
+ * deleted.  When every client's LPC_PORT_CLOSED has come the server checks
+ * the counts and the clients' exit codes.  Each side prints a line per event.
  *
  * Built with plain mingw-w64 headers and <ntdef/ntlpcapi.h>, as a user's
  * program would be.  Every wait is bounded, so the demo cannot hang.
  */
 
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <windows.h>
-#include <winternl.h>
-#include <ntdef/ntlpcapi.h>
-
+#include "demo.h"
 #include "lpc_exports.h"
-
-#ifndef STATUS_TIMEOUT
-#define STATUS_TIMEOUT ((NTSTATUS)0x00000102)
-#endif
 
 #define NAME_NT(n) "Nt" #n,
 #define NAME(n) #n,
@@ -36,95 +49,28 @@ static const char * const export_names[] =
     ALPC_HELPERS(NAME)
 };
 
-#define WAIT_SECONDS 5
+#define MAX_CLIENTS 4
+#define MINGW_CLIENTS 3
 
-/* operations in a request */
-enum demo_op
+/* one per client process; its address is the port context of its connection */
+struct client
 {
-    OP_TEXT,    /* datagram: text only */
-    OP_UPPER,   /* request: reply with the text in uppercase */
-    OP_ADD,     /* request: reply with the sum of the numbers */
+    ULONG    number;
+    BOOL     winelib;
+    HANDLE   process;
+    DWORD    pid;
+    HANDLE   port;          /* the server's communication port */
+    BOOL     connected;
+    BOOL     closed;
+    unsigned datagrams;
+    unsigned requests;
+    unsigned handles;
+    unsigned views;
+    DWORD    exit_code;
 };
 
-/* payload of every datagram, request and reply */
-struct demo_data
-{
-    ULONG op;
-    ULONG count;
-    LONG numbers[8];
-    LONG result;
-    char text[96];
-};
-
-struct demo_msg
-{
-    PORT_MESSAGE h;
-    struct demo_data d;
-};
-
-/* room for anything the port can deliver (connection info, notifications) */
-union demo_buffer
-{
-    PORT_MESSAGE h;
-    struct demo_msg msg;
-    BYTE raw[PORT_TOTAL_MAXIMUM_MESSAGE_LENGTH];
-};
-
-#define MAX_CONNECT_INFO 64
-
-static const char *side = "demo";
-
-static void say( const char *format, ... )
-{
-    va_list args;
-
-    printf( "%s: ", side );
-    va_start( args, format );
-    vprintf( format, args );
-    va_end( args );
-    printf( "\n" );
-    fflush( stdout );
-}
-
-static const char *type_name( SHORT type )
-{
-    switch (type & 0xff)
-    {
-    case LPC_REQUEST:            return "LPC_REQUEST";
-    case LPC_REPLY:              return "LPC_REPLY";
-    case LPC_DATAGRAM:           return "LPC_DATAGRAM";
-    case LPC_LOST_REPLY:         return "LPC_LOST_REPLY";
-    case LPC_PORT_CLOSED:        return "LPC_PORT_CLOSED";
-    case LPC_CLIENT_DIED:        return "LPC_CLIENT_DIED";
-    case LPC_CONNECTION_REQUEST: return "LPC_CONNECTION_REQUEST";
-    default:                     return "unexpected type";
-    }
-}
-
-static void init_message( PORT_MESSAGE *h, USHORT data_len )
-{
-    memset( h, 0, sizeof(*h) );
-    h->u1.s1.DataLength = data_len;
-    h->u1.s1.TotalLength = sizeof(*h) + data_len;
-}
-
-static LARGE_INTEGER *wait_timeout( LARGE_INTEGER *timeout )
-{
-    timeout->QuadPart = -(LONGLONG)WAIT_SECONDS * 10000000;  /* relative, 100 ns units */
-    return timeout;
-}
-
-/***********************************************************************
- * Server
- */
-
-/* one per accepted connection; its address is the port context */
-struct connection
-{
-    HANDLE port;
-    ULONG_PTR pid;
-    char name[32];
-};
+static struct client clients[MAX_CLIENTS];
+static unsigned int client_count;
 
 static BOOL check_exports(void)
 {
@@ -140,15 +86,13 @@ static BOOL check_exports(void)
     return found == total;
 }
 
-static HANDLE start_client( const char *port_name, DWORD *pid )
+static BOOL start_client( struct client *client, const char *exe, const char *port_name )
 {
-    char exe[MAX_PATH], cmdline[2 * MAX_PATH];
+    char cmdline[3 * MAX_PATH];
     STARTUPINFOA si;
     PROCESS_INFORMATION pi;
 
-    if (!GetModuleFileNameA( NULL, exe, sizeof(exe) )) return NULL;
-    snprintf( cmdline, sizeof(cmdline), "\"%s\" client \"%s\"", exe, port_name );
-
+    snprintf( cmdline, sizeof(cmdline), "\"%s\" client %u \"%s\"", exe, (unsigned)client->number, port_name );
     memset( &si, 0, sizeof(si) );
     si.cb = sizeof(si);
     si.dwFlags = STARTF_USESTDHANDLES;
@@ -157,380 +101,442 @@ static HANDLE start_client( const char *port_name, DWORD *pid )
     si.hStdError = GetStdHandle( STD_ERROR_HANDLE );
     if (!CreateProcessA( exe, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi ))
     {
-        say( "CreateProcess failed, error %lu", GetLastError() );
-        return NULL;
+        say( "FAILED: CreateProcess(%s), error %u", exe, (unsigned)GetLastError() );
+        return FALSE;
     }
     CloseHandle( pi.hThread );
-    *pid = pi.dwProcessId;
-    return pi.hProcess;
-}
-
-static BOOL accept_connection( HANDLE listen_port, union demo_buffer *buf,
-                               struct connection *conn, DWORD client_pid )
-{
-    char info[MAX_CONNECT_INFO + 1];
-    USHORT len = buf->h.u1.s1.DataLength;
-    NTSTATUS status;
-    int reply_len;
-
-    if (len > MAX_CONNECT_INFO) len = MAX_CONNECT_INFO;
-    memcpy( info, buf->raw + sizeof(PORT_MESSAGE), len );
-    info[len] = 0;
-    conn->pid = (ULONG_PTR)buf->h.ClientId.UniqueProcess;
-    say( "connection request from process %lu thread %lu, connection info \"%s\"",
-         (ULONG)conn->pid, (ULONG)(ULONG_PTR)buf->h.ClientId.UniqueThread, info );
-    if (conn->pid != client_pid)
-    {
-        say( "FAILED: the request claims process %lu, the client is %lu", (ULONG)conn->pid, client_pid );
-        return FALSE;
-    }
-
-    /* the data of the accepted request becomes the client's connection info */
-    snprintf( conn->name, sizeof(conn->name), "client-%lu", (ULONG)conn->pid );
-    reply_len = snprintf( (char *)buf->raw + sizeof(PORT_MESSAGE), MAX_CONNECT_INFO,
-                          "welcome %s", conn->name ) + 1;
-    buf->h.u1.s1.DataLength = reply_len;
-    buf->h.u1.s1.TotalLength = sizeof(PORT_MESSAGE) + reply_len;
-
-    status = NtAcceptConnectPort( &conn->port, conn, &buf->h, TRUE, NULL, NULL );
-    if (status)
-    {
-        say( "FAILED: NtAcceptConnectPort -> %#lx", status );
-        return FALSE;
-    }
-    status = NtCompleteConnectPort( conn->port );
-    if (status)
-    {
-        say( "FAILED: NtCompleteConnectPort -> %#lx", status );
-        return FALSE;
-    }
-    say( "accepted as %s (port context %p), replied \"welcome %s\"", conn->name, conn, conn->name );
+    client->process = pi.hProcess;
+    client->pid = pi.dwProcessId;
+    say( "started client %u%s, process %u", (unsigned)client->number, client->winelib ? " (Winelib)" : "",
+         (unsigned)client->pid );
     return TRUE;
 }
 
-/* Fills reply from request; FALSE if the request makes no sense. */
-static BOOL serve_request( const struct demo_msg *req, struct demo_msg *reply )
+static struct client *client_of_process( HANDLE pid )
 {
-    const struct demo_data *in = &req->d;
-    struct demo_data *out = &reply->d;
+    unsigned int i;
+
+    for (i = 0; i < client_count; i++)
+        if (clients[i].pid == (DWORD)(ULONG_PTR)pid) return &clients[i];
+    return NULL;
+}
+
+static struct client *client_of_context( void *context )
+{
+    unsigned int i;
+
+    for (i = 0; i < client_count; i++)
+        if (context == &clients[i]) return &clients[i];
+    return NULL;
+}
+
+static BOOL accept_connection( HANDLE listen_port, const ALPC_PORT_ATTRIBUTES *port_attrs, union demo_buffer *buf )
+{
+    HANDLE pid = DEMO_CLIENT_ID( &buf->h ).UniqueProcess, comm = NULL;
+    struct client *client = client_of_process( pid );
+    ALPC_PORT_ATTRIBUTES attrs = *port_attrs;
+    NTSTATUS status;
+    BOOL ok;
+
+    buf->msg.d.text[sizeof(buf->msg.d.text) - 1] = 0;
+    say( "connection request from process %u thread %u: \"%s\"", (unsigned)(ULONG_PTR)pid,
+         (unsigned)(ULONG_PTR)DEMO_CLIENT_ID( &buf->h ).UniqueThread, buf->msg.d.text );
+    ok = client && !client->connected && buf->h.u1.s1.DataLength == sizeof(buf->msg.d) &&
+         buf->msg.d.op == OP_HELLO && buf->msg.d.client == client->number;
+    if (!ok) say( "FAILED: not one of the clients started, or not its first connection; refusing it" );
+
+    /* the data of the accept message goes back to the client */
+    memset( &buf->msg.d, 0, sizeof(buf->msg.d) );
+    if (ok) snprintf( buf->msg.d.text, sizeof(buf->msg.d.text), "welcome, client %u", (unsigned)client->number );
+    buf->h.u1.s1.DataLength = sizeof(buf->msg.d);
+    buf->h.u1.s1.TotalLength = sizeof(buf->msg);
+    status = NtAlpcAcceptConnectPort( &comm, listen_port, 0, NULL, &attrs, client, (PORT_MESSAGE *)&buf->h,
+                                      NULL, ok );
+    if (!ok) return FALSE;
+    if (status || !comm)
+    {
+        say( "FAILED: NtAlpcAcceptConnectPort -> %#x", (unsigned)status );
+        return FALSE;
+    }
+    client->port = comm;
+    client->connected = TRUE;
+    say( "accepted client %u, port context %p, replied \"%s\"", (unsigned)client->number, client,
+         buf->msg.d.text );
+    return TRUE;
+}
+
+/* the reply keeps the request's ClientId, MessageId and CallbackId */
+static BOOL send_reply( struct client *client, const union demo_buffer *req, struct demo_msg *reply )
+{
+    NTSTATUS status;
+
+    reply->h = req->h;
+    reply->h.u2.ZeroInit = 0;
+    reply->h.u1.s1.DataLength = sizeof(reply->d);
+    reply->h.u1.s1.TotalLength = sizeof(*reply);
+    status = NtAlpcSendWaitReceivePort( client->port, ALPC_MSGFLG_RELEASE_MESSAGE, (PORT_MESSAGE *)&reply->h,
+                                        NULL, NULL, NULL, NULL, NULL );
+    if (status)
+    {
+        say( "FAILED: reply to message %u of client %u -> %#x", (unsigned)req->h.MessageId,
+             (unsigned)client->number, (unsigned)status );
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static BOOL serve_signal( struct client *client, ALPC_MESSAGE_ATTRIBUTES *attrs, struct demo_msg *reply )
+{
+    ALPC_HANDLE_ATTR *handle_attr = AlpcGetMessageAttribute( attrs, ALPC_MESSAGE_HANDLE_ATTRIBUTE );
+    HANDLE event;
+
+    if (!(attrs->ValidAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE) || !handle_attr)
+    {
+        say( "FAILED: no handle attribute (valid attributes %#x)", (unsigned)attrs->ValidAttributes );
+        strcpy( reply->d.text, "no handle came" );
+        return FALSE;
+    }
+    event = handle_attr->Handle;
+    say( "  handle attribute: handle %p (ours), object type %#x, access %#x", event,
+         (unsigned)handle_attr->ObjectType, (unsigned)handle_attr->GrantedAccess );
+    client->handles++;
+    if (handle_attr->ObjectType != ALPC_PORFLG_OBJECT_TYPE_EVENT || !SetEvent( event ))
+    {
+        say( "FAILED: not an event that can be set (error %u)", (unsigned)GetLastError() );
+        strcpy( reply->d.text, "could not set it" );
+        CloseHandle( event );
+        return FALSE;
+    }
+    CloseHandle( event );
+    say( "  set the event through it and closed it" );
+    strcpy( reply->d.text, "the event is set" );
+    return TRUE;
+}
+
+/* checks the view's pattern at our address of it and sums it */
+static BOOL serve_view( struct client *client, ALPC_MESSAGE_ATTRIBUTES *attrs, const struct demo_msg *req,
+                        struct demo_msg *reply, void **base )
+{
+    ALPC_DATA_VIEW_ATTR *view = AlpcGetMessageAttribute( attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE );
+    const ULONG *words;
+    SIZE_T i;
+
+    *base = NULL;
+    if (!(attrs->ValidAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE) || !view)
+    {
+        say( "FAILED: no view attribute (valid attributes %#x)", (unsigned)attrs->ValidAttributes );
+        strcpy( reply->d.text, "no view came" );
+        return FALSE;
+    }
+    *base = view->ViewBase;
+    say( "  view attribute: %#x bytes at %p (our address)", (unsigned)view->ViewSize, view->ViewBase );
+    client->views++;
+    if (!view->ViewBase || view->ViewSize < DEMO_VIEW_SIZE)
+    {
+        say( "FAILED: the view is not the client's 1 MiB" );
+        strcpy( reply->d.text, "view too small" );
+        return FALSE;
+    }
+    words = view->ViewBase;
+    for (i = 0; i < DEMO_VIEW_SIZE / sizeof(ULONG); i++) if (words[i] != demo_pattern( req->d.seed, i )) break;
+    if (i < DEMO_VIEW_SIZE / sizeof(ULONG))
+    {
+        say( "FAILED: the view's data differs from the client's at offset %#x", (unsigned)(i * sizeof(ULONG)) );
+        strcpy( reply->d.text, "view data differs" );
+        return FALSE;
+    }
+    reply->d.checksum = demo_checksum( view->ViewBase, DEMO_VIEW_SIZE );
+    reply->d.result = DEMO_VIEW_SIZE;
+    say( "  the 1 MiB holds the client's pattern, checksum %#x", (unsigned)reply->d.checksum );
+    strcpy( reply->d.text, "view checked" );
+    return TRUE;
+}
+
+/* a request from a client: answered at once on its communication port */
+static BOOL serve_request( HANDLE listen_port, struct client *client, union demo_buffer *buf,
+                           ALPC_MESSAGE_ATTRIBUTES *attrs )
+{
+    const struct demo_data *in = &buf->msg.d;
+    struct demo_msg reply;
+    void *view_base = NULL;
+    NTSTATUS status;
+    BOOL ok = TRUE;
     ULONG i;
 
-    if (req->h.u1.s1.DataLength != sizeof(*in)) return FALSE;
-
-    *reply = *req;  /* keeps the ClientId and MessageId that identify the request */
-    out->text[sizeof(out->text) - 1] = 0;
+    client->requests++;
+    memset( &reply, 0, sizeof(reply) );
+    reply.d = *in;
+    reply.d.text[sizeof(reply.d.text) - 1] = 0;
+    say( "request from client %u: message %u, callback %u", (unsigned)client->number,
+         (unsigned)buf->h.MessageId, (unsigned)DEMO_CALLBACK_ID( &buf->h ) );
     switch (in->op)
     {
     case OP_UPPER:
-        for (i = 0; out->text[i]; i++)
-            if (out->text[i] >= 'a' && out->text[i] <= 'z') out->text[i] -= 'a' - 'A';
-        say( "request #%lu: uppercase \"%.*s\" -> \"%s\"", req->h.MessageId,
-             (int)sizeof(in->text), in->text, out->text );
-        return TRUE;
+        for (i = 0; reply.d.text[i]; i++)
+            if (reply.d.text[i] >= 'a' && reply.d.text[i] <= 'z') reply.d.text[i] -= 'a' - 'A';
+        say( "  uppercase -> \"%s\"", reply.d.text );
+        break;
     case OP_ADD:
-        if (in->count > sizeof(in->numbers) / sizeof(in->numbers[0])) return FALSE;
-        out->result = 0;
-        for (i = 0; i < in->count; i++) out->result += in->numbers[i];
-        say( "request #%lu: add %lu numbers -> %ld", req->h.MessageId, in->count, out->result );
-        return TRUE;
+        if (in->count > sizeof(in->numbers) / sizeof(in->numbers[0])) { ok = FALSE; break; }
+        reply.d.result = 0;
+        for (i = 0; i < in->count; i++) reply.d.result += in->numbers[i];
+        say( "  add %u numbers -> %d", (unsigned)in->count, (int)reply.d.result );
+        break;
+    case OP_SIGNAL:
+        ok = serve_signal( client, attrs, &reply );
+        break;
+    case OP_VIEW:
+        ok = serve_view( client, attrs, &buf->msg, &reply, &view_base );
+        break;
+    case OP_BYE:
+        say( "  bye" );
+        break;
     default:
-        return FALSE;
+        say( "FAILED: unknown operation %u", (unsigned)in->op );
+        ok = FALSE;
+        break;
     }
+    if (in->op != OP_SIGNAL && (attrs->ValidAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE))
+    {
+        say( "FAILED: a handle attribute nobody sent" );
+        ok = FALSE;
+    }
+    if (in->op != OP_VIEW && (attrs->ValidAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE))
+    {
+        say( "FAILED: a view attribute nobody sent" );
+        ok = FALSE;
+    }
+
+    if (!send_reply( client, buf, &reply )) ok = FALSE;
+    else say( "  replied to message %u with ALPC_MSGFLG_RELEASE_MESSAGE", (unsigned)buf->h.MessageId );
+
+    if (view_base)
+    {
+        /* the view received is deleted through the port that received it */
+        status = NtAlpcDeleteSectionView( listen_port, 0, view_base );
+        say( "  NtAlpcDeleteSectionView(%p) -> %#x", view_base, (unsigned)status );
+        if (status) ok = FALSE;
+    }
+    return ok;
 }
 
-static int run_server(void)
+/* every client is connected: a datagram to each says go */
+static BOOL send_go(void)
 {
-    static const WCHAR dir[] = L"\\RPC Control\\wine-lpc-demo-";
-    WCHAR name_buffer[64];
-    char port_name[64];
-    UNICODE_STRING name;
-    OBJECT_ATTRIBUTES attr;
-    LARGE_INTEGER timeout;
-    HANDLE listen_port = NULL, client = NULL;
-    struct connection conn = { NULL };
-    union demo_buffer buf;
-    struct demo_msg reply;
-    PORT_MESSAGE *pending_reply = NULL;
-    unsigned int datagrams = 0, requests = 0, replies_sent = 0;
-    BOOL connected = FALSE, closed = FALSE, ok = TRUE;
-    DWORD client_pid = 0, exit_code = 1;
+    struct demo_msg msg;
     NTSTATUS status;
-    void *context;
+    unsigned int i;
+    BOOL ok = TRUE;
 
-    side = "server";
+    say( "all %u clients are connected; a datagram to each says go", client_count );
+    for (i = 0; i < client_count; i++)
+    {
+        demo_init_message( &msg, OP_GO, 0 );
+        snprintf( msg.d.text, sizeof(msg.d.text), "go, client %u of %u", (unsigned)clients[i].number, client_count );
+        status = NtAlpcSendWaitReceivePort( clients[i].port, ALPC_MSGFLG_RELEASE_MESSAGE, (PORT_MESSAGE *)&msg.h,
+                                            NULL, NULL, NULL, NULL, NULL );
+        if (status)
+        {
+            say( "FAILED: datagram to client %u -> %#x", (unsigned)clients[i].number, (unsigned)status );
+            ok = FALSE;
+        }
+    }
+    return ok;
+}
+
+static const char *usage = "usage: demo [--winelib PATH-OF-THE-WINELIB-CLIENT]\n";
+
+int main( int argc, char **argv )
+{
+    ALPC_PORT_ATTRIBUTES port_attrs;
+    union demo_attr_buffer attr_buffer;
+    ALPC_MESSAGE_ATTRIBUTES *attrs = &attr_buffer.header;
+    ALPC_CONTEXT_ATTR *context;
+    LARGE_INTEGER timeout;
+    OBJECT_ATTRIBUTES attr;
+    UNICODE_STRING name;
+    WCHAR name_buffer[MAX_PATH];
+    char port_name[MAX_PATH], exe[MAX_PATH];
+    const char *winelib_client = NULL;
+    union demo_buffer buf;
+    HANDLE listen_port = NULL;
+    struct client *client;
+    unsigned int i, connected = 0, closed = 0;
+    SIZE_T len, needed = 0;
+    NTSTATUS status;
+    BOOL ok = TRUE;
+
+    if (argc >= 2 && !strcmp( argv[1], "client" )) return demo_client_main( argc, argv );
+    if (argc == 3 && !strcmp( argv[1], "--winelib" )) winelib_client = argv[2];
+    else if (argc != 1)
+    {
+        fputs( usage, stderr );
+        return 2;
+    }
+
+    strcpy( demo_side, "server" );
+    demo_start_watchdog();
     if (!check_exports()) ok = FALSE;
-    say( "AlpcGetHeaderSize(all seven attributes) = %lu bytes",
-         (ULONG)AlpcGetHeaderSize( ALPC_MESSAGE_SECURITY_ATTRIBUTE | ALPC_MESSAGE_VIEW_ATTRIBUTE |
-                                   ALPC_MESSAGE_CONTEXT_ATTRIBUTE | ALPC_MESSAGE_HANDLE_ATTRIBUTE |
-                                   ALPC_MESSAGE_TOKEN_ATTRIBUTE | ALPC_MESSAGE_DIRECT_ATTRIBUTE |
-                                   ALPC_MESSAGE_WORK_ON_BEHALF_ATTRIBUTE ) );
 
-    swprintf( name_buffer, sizeof(name_buffer) / sizeof(WCHAR), L"%ls%lu", dir, GetCurrentProcessId() );
-    snprintf( port_name, sizeof(port_name), "%ls", name_buffer );
-    RtlInitUnicodeString( &name, name_buffer );
+    /* the receive attribute buffer: the view, context and handle blocks */
+    status = AlpcInitializeMessageAttribute( DEMO_RECV_ATTRIBUTES, NULL, 0, &needed );
+    say( "receive attributes (view, context, handle) need %u bytes", (unsigned)needed );
+    if (needed > sizeof(attr_buffer))
+    {
+        say( "FAILED: more than the %u bytes expected (status %#x)", (unsigned)sizeof(attr_buffer), (unsigned)status );
+        return 1;
+    }
+
+    snprintf( port_name, sizeof(port_name), "\\RPC Control\\wine-alpc-demo-%u", (unsigned)GetCurrentProcessId() );
+    demo_unicode( &name, name_buffer, MAX_PATH, port_name );
     InitializeObjectAttributes( &attr, &name, 0, NULL, NULL );
-    status = NtCreatePort( &listen_port, &attr, MAX_CONNECT_INFO, sizeof(struct demo_msg), 0 );
+    demo_port_attributes( &port_attrs );
+    status = NtAlpcCreatePort( &listen_port, &attr, &port_attrs );
     if (status)
     {
-        say( "FAILED: NtCreatePort(%s) -> %#lx", port_name, status );
+        say( "FAILED: NtAlpcCreatePort(%s) -> %#x", port_name, (unsigned)status );
         return 1;
     }
-    say( "created port %s", port_name );
+    say( "created ALPC port %s (flags %#x, object types %#x, max message %#x)", port_name,
+         (unsigned)port_attrs.Flags, (unsigned)port_attrs.DupObjectTypes, (unsigned)port_attrs.MaxMessageLength );
 
-    if (!(client = start_client( port_name, &client_pid )))
+    if (!GetModuleFileNameA( NULL, exe, sizeof(exe) )) return 1;
+    for (i = 0; i < MINGW_CLIENTS + (winelib_client != NULL); i++)
     {
-        NtClose( listen_port );
-        return 1;
+        client = &clients[client_count];
+        client->number = i + 1;
+        client->winelib = i >= MINGW_CLIENTS;
+        if (!start_client( client, client->winelib ? winelib_client : exe, port_name ))
+        {
+            ok = FALSE;
+            break;
+        }
+        client_count++;
     }
-    say( "started client process %lu", client_pid );
 
-    while (!closed)
+    while (closed < client_count)
     {
         memset( &buf, 0, sizeof(buf) );
-        context = NULL;
-        status = NtReplyWaitReceivePortEx( listen_port, &context, pending_reply, &buf.h,
-                                           wait_timeout( &timeout ) );
-        if (pending_reply && status != STATUS_TIMEOUT && !(status & 0x80000000)) replies_sent++;
-        pending_reply = NULL;
+        status = AlpcInitializeMessageAttribute( DEMO_RECV_ATTRIBUTES, attrs, sizeof(attr_buffer), &needed );
+        if (status)
+        {
+            say( "FAILED: AlpcInitializeMessageAttribute -> %#x", (unsigned)status );
+            ok = FALSE;
+            break;
+        }
+        len = sizeof(buf);
+        status = NtAlpcSendWaitReceivePort( listen_port, 0, NULL, NULL, (PORT_MESSAGE *)&buf.h, &len, attrs,
+                                            demo_timeout( &timeout, DEMO_WAIT_MS ) );
         if (status == STATUS_TIMEOUT)
         {
-            say( "FAILED: nothing received for %u seconds", WAIT_SECONDS );
+            say( "FAILED: nothing received for %u seconds", DEMO_WAIT_MS / 1000 );
             ok = FALSE;
             break;
         }
         if (status)
         {
-            say( "FAILED: NtReplyWaitReceivePortEx -> %#lx", status );
+            say( "FAILED: NtAlpcSendWaitReceivePort -> %#x", (unsigned)status );
             ok = FALSE;
             break;
         }
-        if ((buf.h.u2.s2.Type & 0xff) != LPC_CONNECTION_REQUEST && context != &conn)
+
+        if (DEMO_MSG_TYPE( &buf.h ) == LPC_CONNECTION_REQUEST)
         {
-            say( "FAILED: %s came with port context %p, expected %p",
-                 type_name( buf.h.u2.s2.Type ), context, &conn );
-            ok = FALSE;
+            if (!accept_connection( listen_port, &port_attrs, &buf )) ok = FALSE;
+            else if (++connected == client_count && !send_go()) ok = FALSE;
+            continue;
         }
 
-        switch (buf.h.u2.s2.Type & 0xff)
+        /* anything else names its connection through the context attribute */
+        context = AlpcGetMessageAttribute( attrs, ALPC_MESSAGE_CONTEXT_ATTRIBUTE );
+        client = NULL;
+        if ((attrs->ValidAttributes & ALPC_MESSAGE_CONTEXT_ATTRIBUTE) && context)
+            client = client_of_context( context->PortContext );
+        if (!client)
         {
-        case LPC_CONNECTION_REQUEST:
-            if (connected || !accept_connection( listen_port, &buf, &conn, client_pid ))
-            {
-                ok = FALSE;
-                closed = TRUE;
-            }
-            connected = TRUE;
+            say( "FAILED: %s from process %u without a known port context (valid attributes %#x, context %p)",
+                 demo_type_name( DEMO_MSG_TYPE( &buf.h ) ), (unsigned)(ULONG_PTR)DEMO_CLIENT_ID( &buf.h ).UniqueProcess,
+                 (unsigned)attrs->ValidAttributes, context ? context->PortContext : NULL );
+            ok = FALSE;
             break;
+        }
+        if (DEMO_CLIENT_ID( &buf.h ).UniqueProcess != (HANDLE)(ULONG_PTR)client->pid)
+        {
+            say( "FAILED: the port context says client %u (process %u), the message says process %u",
+                 (unsigned)client->number, (unsigned)client->pid,
+                 (unsigned)(ULONG_PTR)DEMO_CLIENT_ID( &buf.h ).UniqueProcess );
+            ok = FALSE;
+        }
+        if (client->closed)
+        {
+            say( "FAILED: %s from client %u after its port closed", demo_type_name( DEMO_MSG_TYPE( &buf.h ) ),
+                 (unsigned)client->number );
+            ok = FALSE;
+            continue;
+        }
 
+        switch (DEMO_MSG_TYPE( &buf.h ))
+        {
         case LPC_DATAGRAM:
-            datagrams++;
+            client->datagrams++;
             buf.msg.d.text[sizeof(buf.msg.d.text) - 1] = 0;
-            say( "datagram from %s: \"%s\"", conn.name, buf.msg.d.text );
+            say( "datagram from client %u (port context %p): \"%s\"", (unsigned)client->number, client,
+                 buf.msg.d.text );
             break;
 
         case LPC_REQUEST:
-            if (!serve_request( &buf.msg, &reply ))
+            if (buf.h.u1.s1.DataLength != sizeof(buf.msg.d) || buf.msg.d.client != client->number)
             {
-                say( "FAILED: bad request (op %lu, %u bytes)", buf.msg.d.op, buf.h.u1.s1.DataLength );
+                say( "FAILED: a request of %d bytes from client %u claims to be client %u",
+                     buf.h.u1.s1.DataLength, (unsigned)client->number, (unsigned)buf.msg.d.client );
                 ok = FALSE;
-                closed = TRUE;
-                break;
             }
-            /* answer the first request with NtReplyPort on the communication
-             * port, the others through the next NtReplyWaitReceivePortEx */
-            if (!requests++)
-            {
-                status = NtReplyPort( conn.port, &reply.h );
-                if (status)
-                {
-                    say( "FAILED: NtReplyPort -> %#lx", status );
-                    ok = FALSE;
-                    closed = TRUE;
-                }
-                else
-                {
-                    replies_sent++;
-                    say( "replied with NtReplyPort" );
-                }
-            }
-            else
-            {
-                pending_reply = &reply.h;
-                say( "replying with the next NtReplyWaitReceivePortEx" );
-            }
+            if (!serve_request( listen_port, client, &buf, attrs )) ok = FALSE;
             break;
 
         case LPC_PORT_CLOSED:
         case LPC_CLIENT_DIED:
-            say( "%s from %s", type_name( buf.h.u2.s2.Type ), conn.name );
-            closed = TRUE;
+            say( "%s from client %u", demo_type_name( DEMO_MSG_TYPE( &buf.h ) ), (unsigned)client->number );
+            client->closed = TRUE;
+            closed++;
             break;
 
         default:
-            say( "FAILED: unexpected message type %#x", buf.h.u2.s2.Type );
+            say( "FAILED: %s (%#x) from client %u", demo_type_name( DEMO_MSG_TYPE( &buf.h ) ),
+                 (unsigned)buf.h.u2.s2.Type, (unsigned)client->number );
             ok = FALSE;
             break;
         }
     }
+    if (closed == client_count) say( "every client is gone" );
 
-    if (conn.port) NtClose( conn.port );
+    for (i = 0; i < client_count; i++) if (clients[i].port) NtClose( clients[i].port );
     NtClose( listen_port );
 
-    if (WaitForSingleObject( client, WAIT_SECONDS * 1000 ) != WAIT_OBJECT_0)
+    for (i = 0; i < client_count; i++)
     {
-        say( "FAILED: the client did not exit; terminating it" );
-        TerminateProcess( client, 1 );
-        WaitForSingleObject( client, WAIT_SECONDS * 1000 );
-        ok = FALSE;
+        client = &clients[i];
+        client->exit_code = 1;
+        if (WaitForSingleObject( client->process, DEMO_WAIT_MS ) != WAIT_OBJECT_0)
+        {
+            say( "FAILED: client %u did not exit; terminating it", (unsigned)client->number );
+            TerminateProcess( client->process, 1 );
+            WaitForSingleObject( client->process, DEMO_WAIT_MS );
+            ok = FALSE;
+        }
+        GetExitCodeProcess( client->process, &client->exit_code );
+        CloseHandle( client->process );
+        say( "client %u%s: exit code %u; datagrams %u, requests %u, handles %u, views %u%s",
+             (unsigned)client->number, client->winelib ? " (Winelib)" : "", (unsigned)client->exit_code,
+             client->datagrams, client->requests, client->handles, client->views,
+             client->closed ? "" : "; its port did not close" );
+        if (client->exit_code || !client->connected || !client->closed || client->datagrams != 1 ||
+            client->requests != (client->number == 1 ? 5u : 4u) || client->handles != 1 ||
+            client->views != (client->number == 1 ? 1u : 0u))
+            ok = FALSE;
     }
-    GetExitCodeProcess( client, &exit_code );
-    CloseHandle( client );
-    say( "client exited with code %lu", exit_code );
+    if (client_count != MINGW_CLIENTS + (winelib_client != NULL)) ok = FALSE;
 
-    say( "%u datagrams, %u requests, %u replies", datagrams, requests, replies_sent );
-    if (exit_code || datagrams != 3 || requests != 3 || replies_sent != 3 || !closed) ok = FALSE;
     say( ok ? "demo succeeded" : "demo FAILED" );
     return ok ? 0 : 1;
-}
-
-/***********************************************************************
- * Client
- */
-
-/* The client's port calls have no timeout; this ends it if the server stalls. */
-static DWORD WINAPI watchdog( void *arg )
-{
-    Sleep( 4 * WAIT_SECONDS * 1000 );
-    say( "FAILED: stuck for %u seconds, giving up", 4 * WAIT_SECONDS );
-    ExitProcess( 3 );
-}
-
-static BOOL request( HANDLE port, struct demo_msg *req, struct demo_msg *reply )
-{
-    NTSTATUS status;
-
-    init_message( &req->h, sizeof(req->d) );
-    memset( reply, 0, sizeof(*reply) );
-    status = NtRequestWaitReplyPort( port, &req->h, &reply->h );
-    if (status)
-    {
-        say( "FAILED: NtRequestWaitReplyPort -> %#lx", status );
-        return FALSE;
-    }
-    if ((reply->h.u2.s2.Type & 0xff) != LPC_REPLY || reply->h.u1.s1.DataLength != sizeof(reply->d))
-    {
-        say( "FAILED: reply has type %#x, %u bytes", reply->h.u2.s2.Type, reply->h.u1.s1.DataLength );
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static int run_client( const char *port_name )
-{
-    static const char *const datagrams[] =
-    {
-        "first datagram", "second datagram", "third datagram",
-    };
-    static const LONG numbers[] = { 2, 3, 5, 7, 11, 13 };
-    SECURITY_QUALITY_OF_SERVICE qos;
-    ANSI_STRING ansi;
-    UNICODE_STRING name;
-    HANDLE port = NULL;
-    char info[MAX_CONNECT_INFO];
-    ULONG info_len, max_len = 0;
-    struct demo_msg msg, reply;
-    NTSTATUS status;
-    unsigned int i;
-    LONG expect;
-    BOOL ok = TRUE;
-
-    side = "client";
-    CloseHandle( CreateThread( NULL, 0, watchdog, NULL, 0, NULL ) );
-
-    RtlInitAnsiString( &ansi, port_name );
-    if (RtlAnsiStringToUnicodeString( &name, &ansi, TRUE )) return 1;
-
-    memset( &qos, 0, sizeof(qos) );
-    qos.Length = sizeof(qos);
-    qos.ImpersonationLevel = SecurityImpersonation;
-    qos.ContextTrackingMode = SECURITY_STATIC_TRACKING;
-    qos.EffectiveOnly = TRUE;
-
-    info_len = snprintf( info, sizeof(info), "hello from process %lu", GetCurrentProcessId() ) + 1;
-    say( "connecting to %s with connection info \"%s\"", port_name, info );
-    status = NtConnectPort( &port, &name, &qos, NULL, NULL, &max_len, info, &info_len );
-    RtlFreeUnicodeString( &name );
-    if (status)
-    {
-        say( "FAILED: NtConnectPort -> %#lx", status );
-        return 1;
-    }
-    if (info_len > sizeof(info)) info_len = sizeof(info);
-    if (info_len) info[info_len - 1] = 0;
-    else info[0] = 0;
-    say( "connected, max message length %lu, server's connection info \"%s\"", max_len, info );
-    if (strncmp( info, "welcome client-", 15 )) ok = FALSE;
-
-    for (i = 0; i < sizeof(datagrams) / sizeof(datagrams[0]); i++)
-    {
-        memset( &msg, 0, sizeof(msg) );
-        init_message( &msg.h, sizeof(msg.d) );
-        msg.d.op = OP_TEXT;
-        strcpy( msg.d.text, datagrams[i] );
-        status = NtRequestPort( port, &msg.h );
-        say( "sent datagram \"%s\" -> %#lx", datagrams[i], status );
-        if (status) ok = FALSE;
-    }
-
-    memset( &msg, 0, sizeof(msg) );
-    msg.d.op = OP_UPPER;
-    strcpy( msg.d.text, "hello from the lpc client" );
-    say( "request: uppercase \"%s\"", msg.d.text );
-    if (request( port, &msg, &reply ))
-    {
-        say( "reply #%lu: \"%s\"", reply.h.MessageId, reply.d.text );
-        if (strcmp( reply.d.text, "HELLO FROM THE LPC CLIENT" )) ok = FALSE;
-    }
-    else ok = FALSE;
-
-    memset( &msg, 0, sizeof(msg) );
-    msg.d.op = OP_ADD;
-    msg.d.count = sizeof(numbers) / sizeof(numbers[0]);
-    memcpy( msg.d.numbers, numbers, sizeof(numbers) );
-    for (expect = 0, i = 0; i < msg.d.count; i++) expect += numbers[i];
-    say( "request: add 2 + 3 + 5 + 7 + 11 + 13" );
-    if (request( port, &msg, &reply ))
-    {
-        say( "reply #%lu: %ld", reply.h.MessageId, reply.d.result );
-        if (reply.d.result != expect) ok = FALSE;
-    }
-    else ok = FALSE;
-
-    memset( &msg, 0, sizeof(msg) );
-    msg.d.op = OP_UPPER;
-    strcpy( msg.d.text, "Wine runs Windows LPC" );
-    say( "request: uppercase \"%s\"", msg.d.text );
-    if (request( port, &msg, &reply ))
-    {
-        say( "reply #%lu: \"%s\"", reply.h.MessageId, reply.d.text );
-        if (strcmp( reply.d.text, "WINE RUNS WINDOWS LPC" )) ok = FALSE;
-    }
-    else ok = FALSE;
-
-    status = NtClose( port );
-    say( "closed the port -> %#lx", status );
-    if (status) ok = FALSE;
-    if (!ok) say( "FAILED: an answer was not what was expected" );
-    return ok ? 0 : 1;
-}
-
-int main( int argc, char **argv )
-{
-    if (argc == 3 && !strcmp( argv[1], "client" )) return run_client( argv[2] );
-    if (argc != 1)
-    {
-        fprintf( stderr, "usage: %s\n", argv[0] );
-        return 2;
-    }
-    return run_server();
 }

@@ -11,7 +11,7 @@ if os.environ.get("CONFORMANCE_TESTS"):
     OURS = [os.path.join(BIN, name + ".exe") for name in os.environ["CONFORMANCE_TESTS"].split()]
 else:
     OURS = sorted(p for p in glob.glob(os.path.join(BIN, "*.exe"))
-                  if os.path.basename(p) not in ("demo.exe", "wine_port.exe"))
+                  if os.path.basename(p) not in ("demo.exe", "wine_port.exe", "demo_client_winelib.exe"))
 
 
 def test_programs_were_built():
@@ -32,3 +32,15 @@ def test_wine_port_was_built():
 def test_wine_port(prefix):
     """Wine's own dlls/ntdll/tests/port.c, built from the Wine source."""
     check(prefix.run(os.path.join(BIN, "wine_port.exe")), "wine port.c")
+
+
+def test_demo(prefix):
+    """make demo: an ALPC server, three mingw-w64 clients and a Winelib (winegcc) client."""
+    exe = os.path.join(BIN, "demo.exe")
+    winelib = os.path.abspath(os.path.join(BIN, "demo_client_winelib.exe.so"))
+    assert os.path.exists(exe) and os.path.exists(winelib), "the demo programs were not built"
+    result = prefix.run(exe, "--winelib", winelib)
+    if result.returncode != 0 or "server: demo succeeded" not in result.output:
+        pytest.fail(f"the demo failed (exit code {result.returncode:#x})\n--- output ---\n{result.output}",
+                    pytrace=False)
+    assert "client 4 (Winelib): exit code 0" in result.output
