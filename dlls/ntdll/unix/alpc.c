@@ -78,7 +78,6 @@ static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct por
     ULONG i, valid = attr ? attr->ValidAttributes : 0;
 
     memset( info, 0, sizeof(*info) );
-    attach->want = 0;
     if ((valid & ALPC_MESSAGE_VIEW_ATTRIBUTE) &&
         (view = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_VIEW_ATTRIBUTE )))
     {
@@ -125,6 +124,7 @@ static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct por
 struct received_info
 {
     struct list   entry;
+    HANDLE        port;             /* the port it was received through */
     ULONG         msg_id;
     ULONG         count;
     unsigned char sid[SECURITY_MAX_SID_SIZE];
@@ -136,12 +136,13 @@ static unsigned int received_count;
 static pthread_mutex_t received_mutex = PTHREAD_MUTEX_INITIALIZER;
 #define MAX_RECEIVED 256
 
-static void keep_received_info( ULONG msg_id, const struct port_attach *attach )
+static void keep_received_info( HANDLE port, ULONG msg_id, const struct port_attach *attach )
 {
     ULONG count = attach->recv.handle_count;
     struct received_info *entry;
 
     if (!(entry = malloc( offsetof( struct received_info, handles[max( count, 1 )] )))) return;
+    entry->port   = port;
     entry->msg_id = msg_id;
     entry->count  = count;
     memset( entry->sid, 0, sizeof(entry->sid) );
@@ -159,8 +160,27 @@ static void keep_received_info( ULONG msg_id, const struct port_attach *attach )
     pthread_mutex_unlock( &received_mutex );
 }
 
-/* copy out what was kept for a message: its sender's SID, or one of its handles */
-static NTSTATUS get_received_info( ULONG msg_id, ULONG index, port_handle_t *handle, SID *sid, ULONG *sid_len )
+/* a message replied to or cancelled is gone: ids are unique across ports */
+static void forget_received_info( ULONG msg_id )
+{
+    struct received_info *entry;
+
+    pthread_mutex_lock( &received_mutex );
+    LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_info, entry )
+    {
+        if (entry->msg_id != msg_id) continue;
+        list_remove( &entry->entry );
+        free( entry );
+        received_count--;
+        break;
+    }
+    pthread_mutex_unlock( &received_mutex );
+}
+
+/* copy out what was kept for a message received through a port: its sender's
+ * SID (when sid_len is given), or one of its handles */
+static NTSTATUS get_received_info( HANDLE port, ULONG msg_id, ULONG index, port_handle_t *handle,
+                                   SID *sid, ULONG *sid_len )
 {
     struct received_info *entry;
     NTSTATUS ret = STATUS_INVALID_PARAMETER;
@@ -168,8 +188,8 @@ static NTSTATUS get_received_info( ULONG msg_id, ULONG index, port_handle_t *han
     pthread_mutex_lock( &received_mutex );
     LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_info, entry )
     {
-        if (entry->msg_id != msg_id) continue;
-        if (sid)
+        if (entry->msg_id != msg_id || entry->port != port) continue;
+        if (sid_len)
         {
             const SID *kept = (const SID *)entry->sid;
             ULONG len = offsetof( SID, SubAuthority[kept->SubAuthorityCount] );
@@ -305,7 +325,7 @@ static void set_received_attributes( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr,
 {
     set_context_attribute( attr, msg, context );
     if (!attach->received) return;
-    keep_received_info( msg->MessageId, attach );
+    keep_received_info( port, msg->MessageId, attach );
     if (!attr) return;
     set_handle_attribute( attr, attach );
     set_view_attribute( port, attr, attach );
@@ -566,6 +586,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         {
             if (!lpc->MessageId) return STATUS_INVALID_PARAMETER;
             if ((ret = port_reply_message( port, lpc, &attach ))) return ret;
+            forget_received_info( lpc->MessageId );
         }
         else if (flags & ALPC_MSGFLG_SYNC_REQUEST)
         {
@@ -632,6 +653,7 @@ NTSTATUS WINAPI NtAlpcCancelMessage( HANDLE port, ULONG flags, ALPC_CONTEXT_ATTR
         ret = wine_server_call( req );
     }
     SERVER_END_REQ;
+    if (!ret) forget_received_info( context->MessageId );
     return ret;
 }
 
@@ -926,12 +948,20 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
 
     TRACE( "(%p,%p,%d,%p,%u,%p)\n", port, msg, class, info, (int)len, ret_len );
     if (!msg) return STATUS_INVALID_PARAMETER;
+    /* a port handle of the caller's, as wineserver knows it */
+    SERVER_START_REQ( alpc_query_port )
+    {
+        req->handle = wine_server_obj_handle( port );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    if (ret) return ret;
     if (class == AlpcMessageSidInformation)
     {
         ULONG sid_len = len;
 
         if (!info && len) return STATUS_INVALID_PARAMETER;
-        ret = get_received_info( ((LPC_MESSAGE *)msg)->MessageId, 0, NULL, info, &sid_len );
+        ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, 0, NULL, info, &sid_len );
         if (ret_len) *ret_len = sid_len;
         return ret;
     }
@@ -942,7 +972,8 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
     }
     if (!info) return STATUS_INVALID_PARAMETER;
     if (len != sizeof(*handle_info)) return STATUS_INFO_LENGTH_MISMATCH;
-    if ((ret = get_received_info( ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle, NULL, NULL )))
+    if ((ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle,
+                                  NULL, NULL )))
         return ret;
     handle_info->Flags         = handle.flags;
     handle_info->Handle        = handle.handle;
