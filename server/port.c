@@ -191,6 +191,17 @@ struct port_security
 };
 
 static struct list port_securities = LIST_INIT( port_securities );
+
+/* a message's room reserved by NtAlpcCreateResourceReserve: sends do not fail
+ * for lack of memory here, so a reserve is only a handle to give back */
+struct port_reserve
+{
+    struct list   entry;
+    struct port  *port;
+    unsigned int  id;
+};
+
+static struct list port_reserves = LIST_INIT( port_reserves );
 static struct list port_sections = LIST_INIT( port_sections );
 static struct list port_views = LIST_INIT( port_views );
 static struct list port_waits = LIST_INIT( port_waits );
@@ -562,6 +573,7 @@ static void port_destroy( struct object *obj )
     struct port_section *section, *next_section;
     struct port_view *view, *next_view;
     struct port_security *security, *next_security;
+    struct port_reserve *reserve, *next_reserve;
 
     LIST_FOR_EACH_ENTRY_SAFE( section, next_section, &port_sections, struct port_section, entry )
         if (section->port == port) free_port_section( section );
@@ -569,6 +581,12 @@ static void port_destroy( struct object *obj )
         if (view->port == port) free_port_view( view );
     LIST_FOR_EACH_ENTRY_SAFE( security, next_security, &port_securities, struct port_security, entry )
         if (security->port == port) free_port_security( security );
+    LIST_FOR_EACH_ENTRY_SAFE( reserve, next_reserve, &port_reserves, struct port_reserve, entry )
+    {
+        if (reserve->port != port) continue;
+        list_remove( &reserve->entry );
+        free( reserve );
+    }
 
     if (!port->closed) close_port( port );
     if (port->kind != PORT_CONNECTION) unmap_views( port );
@@ -1680,6 +1698,69 @@ DECL_HANDLER(alpc_cancel_message)
     }
     set_error( STATUS_NOT_FOUND );
     release_object( port );
+}
+
+/* reserve room for a message */
+DECL_HANDLER(alpc_create_reserve)
+{
+    static unsigned int last_reserve_id;
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_reserve *reserve;
+
+    if (!port) return;
+    if (req->size > port->max_msg_len) set_error( STATUS_INVALID_PARAMETER );
+    else if ((reserve = mem_alloc( sizeof(*reserve) )))
+    {
+        reserve->port = port;
+        reserve->id   = port_next_id( &last_reserve_id );
+        list_add_tail( &port_reserves, &reserve->entry );
+        reply->id = reserve->id;
+    }
+    release_object( port );
+}
+
+/* give a reserve back */
+DECL_HANDLER(alpc_delete_reserve)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_reserve *reserve;
+
+    if (!port) return;
+    LIST_FOR_EACH_ENTRY( reserve, &port_reserves, struct port_reserve, entry )
+    {
+        if (reserve->id != req->id || reserve->port != port) continue;
+        list_remove( &reserve->entry );
+        free( reserve );
+        release_object( port );
+        return;
+    }
+    set_error( STATUS_INVALID_HANDLE );
+    release_object( port );
+}
+
+/* the server a thread is blocked on, as a debugger or wait chain would show it */
+DECL_HANDLER(alpc_server_info)
+{
+    struct thread *thread = get_thread_from_handle( req->thread, THREAD_QUERY_LIMITED_INFORMATION );
+    struct port_wait *wait;
+    struct port *conn;
+    data_size_t len;
+    WCHAR *name;
+
+    if (!thread) return;
+    LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
+    {
+        if (wait->thread != thread || wait->async || wait->status != STATUS_PENDING) continue;
+        conn = wait->port->kind == PORT_CONNECTION ? wait->port : wait->port->conn;
+        reply->blocked = 1;
+        reply->server_pid = conn->owner ? conn->owner->id : 0;
+        if ((name = conn->obj.ops->get_full_name( &conn->obj, &len )))
+        {
+            set_reply_data_ptr( name, min( len, get_reply_max_size() ));
+        }
+        break;
+    }
+    release_object( thread );
 }
 
 /* break a connection, leaving both ports open */

@@ -126,6 +126,7 @@ struct received_info
     struct list   entry;
     HANDLE        port;             /* the port it was received through */
     ULONG         msg_id;
+    struct luid   modified_id;      /* of the sender's token */
     ULONG         count;
     unsigned char sid[SECURITY_MAX_SID_SIZE];
     port_handle_t handles[1];
@@ -144,6 +145,7 @@ static void keep_received_info( HANDLE port, ULONG msg_id, const struct port_att
     if (!(entry = malloc( offsetof( struct received_info, handles[max( count, 1 )] )))) return;
     entry->port   = port;
     entry->msg_id = msg_id;
+    entry->modified_id = attach->recv.modified_id;
     entry->count  = count;
     memset( entry->sid, 0, sizeof(entry->sid) );
     memcpy( entry->sid, attach->sid, attach->recv.sid_len );
@@ -178,9 +180,9 @@ static void forget_received_info( ULONG msg_id )
 }
 
 /* copy out what was kept for a message received through a port: its sender's
- * SID (when sid_len is given), or one of its handles */
+ * SID (when sid_len is given), its token's ModifiedId, or one of its handles */
 static NTSTATUS get_received_info( HANDLE port, ULONG msg_id, ULONG index, port_handle_t *handle,
-                                   SID *sid, ULONG *sid_len )
+                                   SID *sid, ULONG *sid_len, LUID *modified_id )
 {
     struct received_info *entry;
     NTSTATUS ret = STATUS_INVALID_PARAMETER;
@@ -189,7 +191,13 @@ static NTSTATUS get_received_info( HANDLE port, ULONG msg_id, ULONG index, port_
     LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_info, entry )
     {
         if (entry->msg_id != msg_id || entry->port != port) continue;
-        if (sid_len)
+        if (modified_id)
+        {
+            modified_id->LowPart  = entry->modified_id.low_part;
+            modified_id->HighPart = entry->modified_id.high_part;
+            ret = STATUS_SUCCESS;
+        }
+        else if (sid_len)
         {
             const SID *kept = (const SID *)entry->sid;
             ULONG len = offsetof( SID, SubAuthority[kept->SubAuthorityCount] );
@@ -354,17 +362,13 @@ NTSTATUS WINAPI NtAlpcCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr,
     return port_create( handle, attr, 0, max_len, flags, dup_types );
 }
 
-/***********************************************************************
- *             NtAlpcConnectPort (NTDLL.@)
- */
-NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_ATTRIBUTES *attr,
-                                   ALPC_PORT_ATTRIBUTES *port_attr, ULONG flags, PSID sid,
-                                   PORT_MESSAGE *msg, SIZE_T *len,
-                                   ALPC_MESSAGE_ATTRIBUTES *out_attr,
-                                   ALPC_MESSAGE_ATTRIBUTES *in_attr, LARGE_INTEGER *timeout )
+/* NtAlpcConnectPort and NtAlpcConnectPortEx: the connection port is named by conn_attr */
+static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC_PORT_ATTRIBUTES *port_attr,
+                              ULONG flags, PSID sid, PORT_MESSAGE *msg, SIZE_T *len,
+                              ALPC_MESSAGE_ATTRIBUTES *out_attr, ALPC_MESSAGE_ATTRIBUTES *in_attr,
+                              LARGE_INTEGER *timeout )
 {
     SECURITY_QUALITY_OF_SERVICE qos = { sizeof(qos), SecurityImpersonation, SECURITY_STATIC_TRACKING, FALSE };
-    OBJECT_ATTRIBUTES conn_attr;
     struct object_attributes *objattr;
     const LPC_MESSAGE *lpc = NULL;
     const LARGE_INTEGER *wait_until;
@@ -375,10 +379,7 @@ NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_
     ULONG port_flags = 0;
     unsigned int ret;
 
-    TRACE( "(%p,%s,%p,%p,%#x,%p,%p,%p,%p,%p,%p)\n", handle, debugstr_us(name), attr,
-           port_attr, (int)flags, sid, msg, len, out_attr, in_attr, timeout );
-
-    if (!handle || !name) return STATUS_INVALID_PARAMETER;
+    if (!handle || !conn_attr->ObjectName) return STATUS_INVALID_PARAMETER;
     if ((ret = check_attributes( out_attr, TRUE )) || (ret = check_attributes( in_attr, FALSE ))) return ret;
     if (port_attr)
     {
@@ -403,8 +404,7 @@ NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_
     if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
     if (size) memcpy( data, lpc->Data, size );
 
-    InitializeObjectAttributes( &conn_attr, name, OBJ_CASE_INSENSITIVE, 0, NULL );
-    if ((ret = alloc_object_attributes( &conn_attr, &objattr, &objlen )))
+    if ((ret = alloc_object_attributes( conn_attr, &objattr, &objlen )))
     {
         free( data );
         return ret;
@@ -472,6 +472,25 @@ NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_
 }
 
 /***********************************************************************
+ *             NtAlpcConnectPort (NTDLL.@)
+ */
+NTSTATUS WINAPI NtAlpcConnectPort( HANDLE *handle, UNICODE_STRING *name, OBJECT_ATTRIBUTES *attr,
+                                   ALPC_PORT_ATTRIBUTES *port_attr, ULONG flags, PSID sid,
+                                   PORT_MESSAGE *msg, SIZE_T *len,
+                                   ALPC_MESSAGE_ATTRIBUTES *out_attr,
+                                   ALPC_MESSAGE_ATTRIBUTES *in_attr, LARGE_INTEGER *timeout )
+{
+    OBJECT_ATTRIBUTES conn_attr;
+
+    TRACE( "(%p,%s,%p,%p,%#x,%p,%p,%p,%p,%p,%p)\n", handle, debugstr_us(name), attr,
+           port_attr, (int)flags, sid, msg, len, out_attr, in_attr, timeout );
+    if (!name) return STATUS_INVALID_PARAMETER;
+    InitializeObjectAttributes( &conn_attr, name, OBJ_CASE_INSENSITIVE, 0, NULL );
+    return connect_port( handle, &conn_attr, port_attr, flags, sid, msg, len, out_attr, in_attr, timeout );
+}
+
+
+/***********************************************************************
  *             NtAlpcConnectPortEx (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcConnectPortEx( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr,
@@ -484,15 +503,14 @@ NTSTATUS WINAPI NtAlpcConnectPortEx( HANDLE *handle, OBJECT_ATTRIBUTES *conn_att
            (int)flags, sd, msg, len, out_attr, in_attr, timeout );
 
     if (!conn_attr || !conn_attr->ObjectName) return STATUS_INVALID_PARAMETER;
-    if (conn_attr->RootDirectory || sd)
+    if (sd)
     {
-        FIXME( "root directory %p or server security requirements %p not supported\n",
-               conn_attr->RootDirectory, sd );
+        FIXME( "server security requirements %p not supported\n", sd );
         return STATUS_NOT_IMPLEMENTED;
     }
-    return NtAlpcConnectPort( handle, conn_attr->ObjectName, attr, port_attr, flags, NULL, msg, len,
-                              out_attr, in_attr, timeout );
+    return connect_port( handle, conn_attr, port_attr, flags, NULL, msg, len, out_attr, in_attr, timeout );
 }
+
 
 /***********************************************************************
  *             NtAlpcAcceptConnectPort (NTDLL.@)
@@ -832,21 +850,77 @@ NTSTATUS WINAPI NtAlpcRevokeSecurityContext( HANDLE port, ULONG flags, ALPC_HAND
 /***********************************************************************
  *             NtAlpcCreateResourceReserve (NTDLL.@)
  */
-NTSTATUS WINAPI NtAlpcCreateResourceReserve( HANDLE port, ULONG flags, SIZE_T size,
-                                             ALPC_HANDLE *reserve )
+NTSTATUS WINAPI NtAlpcCreateResourceReserve( HANDLE port, ULONG flags, SIZE_T size, ALPC_HANDLE *reserve )
 {
-    FIXME( "(%p,%#x,%#lx,%p),stub!\n", port, (int)flags, (unsigned long)size, reserve );
-    return STATUS_NOT_IMPLEMENTED;
-}
+    unsigned int ret;
 
+    TRACE( "(%p,%#x,%#lx,%p)\n", port, (int)flags, (unsigned long)size, reserve );
+    if (!reserve) return STATUS_INVALID_PARAMETER;
+    port_probe_write( reserve, sizeof(*reserve) );
+    SERVER_START_REQ( alpc_create_reserve )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->size   = size;
+        if (!(ret = wine_server_call( req ))) *reserve = ULongToHandle( reply->id );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
 
 /***********************************************************************
  *             NtAlpcDeleteResourceReserve (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcDeleteResourceReserve( HANDLE port, ULONG flags, ALPC_HANDLE reserve )
 {
-    FIXME( "(%p,%#x,%p),stub!\n", port, (int)flags, reserve );
-    return STATUS_NOT_IMPLEMENTED;
+    unsigned int ret;
+
+    TRACE( "(%p,%#x,%p)\n", port, (int)flags, reserve );
+    SERVER_START_REQ( alpc_delete_reserve )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->id     = HandleToULong( reserve );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
+
+/* the server a thread waits for; the port name is stored after the structure */
+static NTSTATUS query_server_information( void *info, ULONG len, ULONG *ret_len )
+{
+    ALPC_SERVER_INFORMATION *server = info;
+    WCHAR name[MAX_PATH];
+    data_size_t name_len = 0;
+    process_id_t pid = 0;
+    int blocked = 0;
+    unsigned int ret;
+
+    if (!server || len < sizeof(*server)) return STATUS_INFO_LENGTH_MISMATCH;
+    SERVER_START_REQ( alpc_server_info )
+    {
+        req->thread = wine_server_obj_handle( server->In.ThreadHandle );
+        wine_server_set_reply( req, name, sizeof(name) );
+        if (!(ret = wine_server_call( req )))
+        {
+            blocked  = reply->blocked;
+            pid      = reply->server_pid;
+            name_len = wine_server_reply_size( reply );
+        }
+    }
+    SERVER_END_REQ;
+    if (ret) return ret;
+    if (ret_len) *ret_len = sizeof(*server) + name_len + sizeof(WCHAR);
+    if (len < sizeof(*server) + name_len + sizeof(WCHAR)) return STATUS_BUFFER_TOO_SMALL;
+
+    memset( server, 0, sizeof(*server) );
+    server->Out.ThreadBlocked      = blocked;
+    server->Out.ConnectedProcessId = ULongToHandle( pid );
+    server->Out.ConnectionPortName.Buffer = (WCHAR *)(server + 1);
+    server->Out.ConnectionPortName.Length = name_len;
+    server->Out.ConnectionPortName.MaximumLength = name_len + sizeof(WCHAR);
+    memcpy( server + 1, name, name_len );
+    ((WCHAR *)(server + 1))[name_len / sizeof(WCHAR)] = 0;
+    return STATUS_SUCCESS;
 }
 
 
@@ -864,6 +938,8 @@ NTSTATUS WINAPI NtAlpcQueryInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS
     TRACE( "(%p,%d,%p,%u,%p)\n", port, class, info, (int)len, ret_len );
     switch (class)
     {
+    case AlpcServerInformation:
+        return query_server_information( info, len, ret_len );
     case AlpcBasicInformation:
         if (len < sizeof(basic)) return STATUS_INFO_LENGTH_MISMATCH;
         break;
@@ -961,8 +1037,16 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
         ULONG sid_len = len;
 
         if (!info && len) return STATUS_INVALID_PARAMETER;
-        ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, 0, NULL, info, &sid_len );
+        ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, 0, NULL, info, &sid_len, NULL );
         if (ret_len) *ret_len = sid_len;
+        return ret;
+    }
+    if (class == AlpcMessageTokenModifiedIdInformation)
+    {
+        if (len < sizeof(LUID)) return STATUS_INFO_LENGTH_MISMATCH;
+        if (!info) return STATUS_INVALID_PARAMETER;
+        ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, 0, NULL, NULL, NULL, info );
+        if (!ret && ret_len) *ret_len = sizeof(LUID);
         return ret;
     }
     if (class != AlpcMessageHandleInformation)
@@ -973,7 +1057,7 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
     if (!info) return STATUS_INVALID_PARAMETER;
     if (len != sizeof(*handle_info)) return STATUS_INFO_LENGTH_MISMATCH;
     if ((ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle,
-                                  NULL, NULL )))
+                                  NULL, NULL, NULL )))
         return ret;
     handle_info->Flags         = handle.flags;
     handle_info->Handle        = handle.handle;
