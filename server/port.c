@@ -158,17 +158,23 @@ struct terminate_port
     struct port      *port;
 };
 
-/* a section made usable by NtAlpcCreatePortSection, and the views of port
- * sections a process mapped: the view attribute names a view by its base */
-struct port_section
+/* What NtAlpcCreatePortSection, NtAlpcCreateSecurityContext and
+ * NtAlpcCreateResourceReserve return: ALPC handles, which are not NT handles.
+ * A resource reserve holds nothing, since sends here do not fail for lack of
+ * memory; it is only a handle to give back. */
+struct alpc_handle
 {
     struct list       entry;
-    struct port      *port;            /* the port it was made for */
-    unsigned int      id;              /* the ALPC section handle */
-    struct object    *mapping;
-    mem_size_t        size;
+    struct port      *port;            /* the port it was made through */
+    unsigned int      kind;            /* ALPC_HANDLE_* */
+    unsigned int      id;
+    struct object    *obj;             /* a section's mapping, a security context's token */
+    mem_size_t        size;            /* a section's usable size */
+    int               imp_level;       /* a security context's level */
+    int               revoked;         /* a security context no longer usable */
 };
 
+/* the views of port sections a process mapped: the view attribute names a view by its base */
 struct port_view
 {
     struct list       entry;
@@ -179,30 +185,7 @@ struct port_view
     struct object    *mapping;
 };
 
-/* a security context of NtAlpcCreateSecurityContext */
-struct port_security
-{
-    struct list   entry;
-    struct port  *port;
-    unsigned int  id;               /* the ALPC handle */
-    struct token *token;            /* an impersonation token at the captured level */
-    int           imp_level;
-    int           revoked;
-};
-
-static struct list port_securities = LIST_INIT( port_securities );
-
-/* a message's room reserved by NtAlpcCreateResourceReserve: sends do not fail
- * for lack of memory here, so a reserve is only a handle to give back */
-struct port_reserve
-{
-    struct list   entry;
-    struct port  *port;
-    unsigned int  id;
-};
-
-static struct list port_reserves = LIST_INIT( port_reserves );
-static struct list port_sections = LIST_INIT( port_sections );
+static struct list alpc_handles = LIST_INIT( alpc_handles );
 static struct list port_views = LIST_INIT( port_views );
 static struct list port_waits = LIST_INIT( port_waits );
 static struct list connecting_ports = LIST_INIT( connecting_ports );  /* not accepted yet */
@@ -553,40 +536,51 @@ static void free_port_view( struct port_view *view )
     free( view );
 }
 
-static void free_port_security( struct port_security *security )
+static void free_alpc_handle( struct alpc_handle *handle )
 {
-    list_remove( &security->entry );
-    release_object( security->token );
-    free( security );
+    list_remove( &handle->entry );
+    if (handle->obj) release_object( handle->obj );
+    free( handle );
 }
 
-static void free_port_section( struct port_section *section )
+static struct alpc_handle *create_alpc_handle( struct port *port, unsigned int kind, struct object *obj )
 {
-    list_remove( &section->entry );
-    release_object( section->mapping );
-    free( section );
+    static unsigned int last_id;
+    struct alpc_handle *handle;
+
+    if (!(handle = mem_alloc( sizeof(*handle) ))) return NULL;
+    handle->port      = port;
+    handle->kind      = kind;
+    handle->id        = port_next_id( &last_id );
+    handle->obj       = obj ? grab_object( obj ) : NULL;
+    handle->size      = 0;
+    handle->imp_level = 0;
+    handle->revoked   = 0;
+    list_add_tail( &alpc_handles, &handle->entry );
+    return handle;
+}
+
+/* an ALPC handle is good only through the port it was made through */
+static struct alpc_handle *get_alpc_handle( struct port *port, unsigned int id, unsigned int kind )
+{
+    struct alpc_handle *handle;
+
+    LIST_FOR_EACH_ENTRY( handle, &alpc_handles, struct alpc_handle, entry )
+        if (handle->id == id && handle->kind == kind && handle->port == port) return handle;
+    set_error( STATUS_INVALID_HANDLE );
+    return NULL;
 }
 
 static void port_destroy( struct object *obj )
 {
     struct port *port = (struct port *)obj;
-    struct port_section *section, *next_section;
+    struct alpc_handle *handle, *next_handle;
     struct port_view *view, *next_view;
-    struct port_security *security, *next_security;
-    struct port_reserve *reserve, *next_reserve;
 
-    LIST_FOR_EACH_ENTRY_SAFE( section, next_section, &port_sections, struct port_section, entry )
-        if (section->port == port) free_port_section( section );
+    LIST_FOR_EACH_ENTRY_SAFE( handle, next_handle, &alpc_handles, struct alpc_handle, entry )
+        if (handle->port == port) free_alpc_handle( handle );
     LIST_FOR_EACH_ENTRY_SAFE( view, next_view, &port_views, struct port_view, entry )
         if (view->port == port) free_port_view( view );
-    LIST_FOR_EACH_ENTRY_SAFE( security, next_security, &port_securities, struct port_security, entry )
-        if (security->port == port) free_port_security( security );
-    LIST_FOR_EACH_ENTRY_SAFE( reserve, next_reserve, &port_reserves, struct port_reserve, entry )
-    {
-        if (reserve->port != port) continue;
-        list_remove( &reserve->entry );
-        free( reserve );
-    }
 
     if (!port->closed) close_port( port );
     if (port->kind != PORT_CONNECTION) unmap_views( port );
@@ -1146,18 +1140,17 @@ static int attach_view( struct msg_attach *attach, client_ptr_t base, unsigned i
 /* the token a message is sent under */
 static struct token *get_send_token( struct port *port, unsigned int context, int *imp_level )
 {
-    struct port_security *security;
+    struct alpc_handle *security;
 
     if (!context) return (struct token *)grab_object( thread_get_impersonation_token( current ));
-    LIST_FOR_EACH_ENTRY( security, &port_securities, struct port_security, entry )
+    if (!(security = get_alpc_handle( port, context, ALPC_HANDLE_SECURITY ))) return NULL;
+    if (security->revoked)
     {
-        if (security->id != context || security->port != port) continue;
-        if (security->revoked) break;
-        *imp_level = security->imp_level;
-        return (struct token *)grab_object( security->token );
+        set_error( STATUS_INVALID_HANDLE );
+        return NULL;
     }
-    set_error( STATUS_INVALID_HANDLE );
-    return NULL;
+    *imp_level = security->imp_level;
+    return (struct token *)grab_object( security->obj );
 }
 
 /* build what an ALPC message carries from the sender's description */
@@ -1509,21 +1502,16 @@ DECL_HANDLER(alpc_set_completion)
 /* make a section usable for views passed through a port */
 DECL_HANDLER(alpc_create_section)
 {
-    static unsigned int last_section_id;
     struct port *port = get_port_obj( current->process, req->handle, 0 );
-    struct port_section *section;
+    struct alpc_handle *section;
     struct object *mapping;
 
     if (!port) return;
     if ((mapping = get_section_obj( current->process, req->section )))
     {
-        if ((section = mem_alloc( sizeof(*section) )))
+        if ((section = create_alpc_handle( port, ALPC_HANDLE_SECTION, mapping )))
         {
-            section->port    = port;
-            section->id      = port_next_id( &last_section_id );
-            section->mapping = (struct object *)grab_object( mapping );
-            section->size    = req->size;
-            list_add_tail( &port_sections, &section->entry );
+            section->size = req->size;
             reply->id = section->id;
         }
         release_object( mapping );
@@ -1531,37 +1519,16 @@ DECL_HANDLER(alpc_create_section)
     release_object( port );
 }
 
-static struct port_section *find_port_section( struct port *port, unsigned int id )
-{
-    struct port_section *section;
-
-    LIST_FOR_EACH_ENTRY( section, &port_sections, struct port_section, entry )
-        if (section->id == id && section->port == port) return section;
-    set_error( STATUS_INVALID_HANDLE );
-    return NULL;
-}
-
-/* forget a port section; its views stay */
-DECL_HANDLER(alpc_delete_section)
-{
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
-    struct port_section *section;
-
-    if (!port) return;
-    if ((section = find_port_section( port, req->id ))) free_port_section( section );
-    release_object( port );
-}
-
 /* a port section, to map a view of it */
 DECL_HANDLER(alpc_get_section)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
-    struct port_section *section;
+    struct alpc_handle *section;
 
     if (!port) return;
-    if ((section = find_port_section( port, req->id )))
+    if ((section = get_alpc_handle( port, req->id, ALPC_HANDLE_SECTION )))
     {
-        reply->section = alloc_handle( current->process, section->mapping, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
+        reply->section = alloc_handle( current->process, section->obj, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
         reply->size    = section->size;
     }
     release_object( port );
@@ -1608,9 +1575,8 @@ DECL_HANDLER(alpc_set_view)
 /* capture the caller's security for messages sent under it (NtAlpcCreateSecurityContext) */
 DECL_HANDLER(alpc_create_security)
 {
-    static unsigned int last_security_id;
     struct port *port = get_port_obj( current->process, req->handle, 0 );
-    struct port_security *security;
+    struct alpc_handle *security;
     struct token *token;
 
     if (!port) return;
@@ -1619,14 +1585,9 @@ DECL_HANDLER(alpc_create_security)
     else if ((token = token_duplicate( thread_get_impersonation_token( current ), 0, req->imp_level,
                                        NULL, NULL, 0, NULL, 0 )))
     {
-        if ((security = mem_alloc( sizeof(*security) )))
+        if ((security = create_alpc_handle( port, ALPC_HANDLE_SECURITY, (struct object *)token )))
         {
-            security->port    = port;
-            security->id      = port_next_id( &last_security_id );
-            security->token   = (struct token *)grab_object( token );
             security->imp_level = req->imp_level;
-            security->revoked = 0;
-            list_add_tail( &port_securities, &security->entry );
             reply->id = security->id;
         }
         release_object( token );
@@ -1634,22 +1595,31 @@ DECL_HANDLER(alpc_create_security)
     release_object( port );
 }
 
-/* delete or revoke a security context */
-DECL_HANDLER(alpc_delete_security)
+/* reserve room for a message */
+DECL_HANDLER(alpc_create_reserve)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
-    struct port_security *security;
+    struct alpc_handle *reserve;
 
     if (!port) return;
-    LIST_FOR_EACH_ENTRY( security, &port_securities, struct port_security, entry )
+    if (req->size > port->max_msg_len) set_error( STATUS_INVALID_PARAMETER );
+    else if ((reserve = create_alpc_handle( port, ALPC_HANDLE_RESERVE, NULL ))) reply->id = reserve->id;
+    release_object( port );
+}
+
+/* delete an ALPC handle, or revoke a security context */
+DECL_HANDLER(alpc_delete_handle)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_handle *handle;
+
+    if (!port) return;
+    if ((handle = get_alpc_handle( port, req->id, req->kind )))
     {
-        if (security->id != req->id || security->port != port) continue;
-        if (req->revoke) security->revoked = 1;
-        else free_port_security( security );
-        release_object( port );
-        return;
+        if (req->revoke && handle->kind == ALPC_HANDLE_SECURITY) handle->revoked = 1;
+        else if (req->revoke) set_error( STATUS_INVALID_PARAMETER );
+        else free_alpc_handle( handle );
     }
-    set_error( STATUS_INVALID_HANDLE );
     release_object( port );
 }
 
@@ -1697,44 +1667,6 @@ DECL_HANDLER(alpc_cancel_message)
         return;
     }
     set_error( STATUS_NOT_FOUND );
-    release_object( port );
-}
-
-/* reserve room for a message */
-DECL_HANDLER(alpc_create_reserve)
-{
-    static unsigned int last_reserve_id;
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
-    struct port_reserve *reserve;
-
-    if (!port) return;
-    if (req->size > port->max_msg_len) set_error( STATUS_INVALID_PARAMETER );
-    else if ((reserve = mem_alloc( sizeof(*reserve) )))
-    {
-        reserve->port = port;
-        reserve->id   = port_next_id( &last_reserve_id );
-        list_add_tail( &port_reserves, &reserve->entry );
-        reply->id = reserve->id;
-    }
-    release_object( port );
-}
-
-/* give a reserve back */
-DECL_HANDLER(alpc_delete_reserve)
-{
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
-    struct port_reserve *reserve;
-
-    if (!port) return;
-    LIST_FOR_EACH_ENTRY( reserve, &port_reserves, struct port_reserve, entry )
-    {
-        if (reserve->id != req->id || reserve->port != port) continue;
-        list_remove( &reserve->entry );
-        free( reserve );
-        release_object( port );
-        return;
-    }
-    set_error( STATUS_INVALID_HANDLE );
     release_object( port );
 }
 

@@ -311,6 +311,24 @@ static void set_view_attribute( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr, cons
     if (section) NtClose( section );
 }
 
+/* NtAlpcDeletePortSection, NtAlpcDeleteSecurityContext, NtAlpcRevokeSecurityContext
+ * and NtAlpcDeleteResourceReserve: ALPC handles live in wineserver */
+static NTSTATUS delete_alpc_handle( HANDLE port, ALPC_HANDLE handle, unsigned int kind, BOOL revoke )
+{
+    unsigned int ret;
+
+    SERVER_START_REQ( alpc_delete_handle )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->id     = HandleToULong( handle );
+        req->kind   = kind;
+        req->revoke = revoke;
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
+
 /* the receiver's context attribute describes the message it got */
 static void set_context_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESSAGE *msg, void *context )
 {
@@ -471,6 +489,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
     return ret;
 }
 
+
 /***********************************************************************
  *             NtAlpcConnectPort (NTDLL.@)
  */
@@ -560,6 +579,7 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
     return STATUS_SUCCESS;
 }
 
+
 /***********************************************************************
  *             NtAlpcSendWaitReceivePort (NTDLL.@)
  */
@@ -638,6 +658,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     return STATUS_SUCCESS;
 }
 
+
 /***********************************************************************
  *             NtAlpcDisconnectPort (NTDLL.@)
  */
@@ -654,6 +675,7 @@ NTSTATUS WINAPI NtAlpcDisconnectPort( HANDLE port, ULONG flags )
     SERVER_END_REQ;
     return ret;
 }
+
 
 /***********************************************************************
  *             NtAlpcCancelMessage (NTDLL.@)
@@ -674,6 +696,7 @@ NTSTATUS WINAPI NtAlpcCancelMessage( HANDLE port, ULONG flags, ALPC_CONTEXT_ATTR
     if (!ret) forget_received_info( context->MessageId );
     return ret;
 }
+
 
 /***********************************************************************
  *             NtAlpcCreatePortSection (NTDLL.@)
@@ -722,23 +745,16 @@ NTSTATUS WINAPI NtAlpcCreatePortSection( HANDLE port, ULONG flags, HANDLE sectio
     return ret;
 }
 
+
 /***********************************************************************
  *             NtAlpcDeletePortSection (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcDeletePortSection( HANDLE port, ULONG flags, ALPC_HANDLE section )
 {
-    unsigned int ret;
-
     TRACE( "(%p,%#x,%p)\n", port, (int)flags, section );
-    SERVER_START_REQ( alpc_delete_section )
-    {
-        req->handle = wine_server_obj_handle( port );
-        req->id     = HandleToULong( section );
-        ret = wine_server_call( req );
-    }
-    SERVER_END_REQ;
-    return ret;
+    return delete_alpc_handle( port, section, ALPC_HANDLE_SECTION, FALSE );
 }
+
 
 /***********************************************************************
  *             NtAlpcCreateSectionView (NTDLL.@)
@@ -775,6 +791,7 @@ NTSTATUS WINAPI NtAlpcCreateSectionView( HANDLE port, ULONG flags, ALPC_DATA_VIE
     return ret;
 }
 
+
 /***********************************************************************
  *             NtAlpcDeleteSectionView (NTDLL.@)
  */
@@ -793,6 +810,7 @@ NTSTATUS WINAPI NtAlpcDeleteSectionView( HANDLE port, ULONG flags, void *base )
     if (!ret) NtUnmapViewOfSection( NtCurrentProcess(), base );
     return ret;
 }
+
 
 /***********************************************************************
  *             NtAlpcCreateSecurityContext (NTDLL.@)
@@ -814,20 +832,6 @@ NTSTATUS WINAPI NtAlpcCreateSecurityContext( HANDLE port, ULONG flags, ALPC_SECU
     return ret;
 }
 
-static NTSTATUS delete_security_context( HANDLE port, ALPC_HANDLE context, BOOL revoke )
-{
-    unsigned int ret;
-
-    SERVER_START_REQ( alpc_delete_security )
-    {
-        req->handle = wine_server_obj_handle( port );
-        req->id     = HandleToULong( context );
-        req->revoke = revoke;
-        ret = wine_server_call( req );
-    }
-    SERVER_END_REQ;
-    return ret;
-}
 
 /***********************************************************************
  *             NtAlpcDeleteSecurityContext (NTDLL.@)
@@ -835,8 +839,9 @@ static NTSTATUS delete_security_context( HANDLE port, ALPC_HANDLE context, BOOL 
 NTSTATUS WINAPI NtAlpcDeleteSecurityContext( HANDLE port, ULONG flags, ALPC_HANDLE context )
 {
     TRACE( "(%p,%#x,%p)\n", port, (int)flags, context );
-    return delete_security_context( port, context, FALSE );
+    return delete_alpc_handle( port, context, ALPC_HANDLE_SECURITY, FALSE );
 }
+
 
 /***********************************************************************
  *             NtAlpcRevokeSecurityContext (NTDLL.@)
@@ -844,8 +849,9 @@ NTSTATUS WINAPI NtAlpcDeleteSecurityContext( HANDLE port, ULONG flags, ALPC_HAND
 NTSTATUS WINAPI NtAlpcRevokeSecurityContext( HANDLE port, ULONG flags, ALPC_HANDLE context )
 {
     TRACE( "(%p,%#x,%p)\n", port, (int)flags, context );
-    return delete_security_context( port, context, TRUE );
+    return delete_alpc_handle( port, context, ALPC_HANDLE_SECURITY, TRUE );
 }
+
 
 /***********************************************************************
  *             NtAlpcCreateResourceReserve (NTDLL.@)
@@ -867,22 +873,14 @@ NTSTATUS WINAPI NtAlpcCreateResourceReserve( HANDLE port, ULONG flags, SIZE_T si
     return ret;
 }
 
+
 /***********************************************************************
  *             NtAlpcDeleteResourceReserve (NTDLL.@)
  */
 NTSTATUS WINAPI NtAlpcDeleteResourceReserve( HANDLE port, ULONG flags, ALPC_HANDLE reserve )
 {
-    unsigned int ret;
-
     TRACE( "(%p,%#x,%p)\n", port, (int)flags, reserve );
-    SERVER_START_REQ( alpc_delete_reserve )
-    {
-        req->handle = wine_server_obj_handle( port );
-        req->id     = HandleToULong( reserve );
-        ret = wine_server_call( req );
-    }
-    SERVER_END_REQ;
-    return ret;
+    return delete_alpc_handle( port, reserve, ALPC_HANDLE_RESERVE, FALSE );
 }
 
 /* the server a thread waits for; the port name is stored after the structure */
@@ -982,6 +980,7 @@ NTSTATUS WINAPI NtAlpcQueryInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS
     return STATUS_SUCCESS;
 }
 
+
 /***********************************************************************
  *             NtAlpcSetInformation (NTDLL.@)
  */
@@ -1077,6 +1076,7 @@ NTSTATUS WINAPI NtAlpcImpersonateClientOfPort( HANDLE port, PORT_MESSAGE *msg, v
     return NtImpersonateClientOfPort( port, msg );
 }
 
+
 /***********************************************************************
  *             NtAlpcImpersonateClientContainerOfPort (NTDLL.@)
  */
@@ -1121,6 +1121,7 @@ NTSTATUS WINAPI NtAlpcOpenSenderProcess( HANDLE *handle, HANDLE port, PORT_MESSA
     TRACE( "(%p,%p,%p,%#x,%#x,%p)\n", handle, port, msg, (int)flags, (int)access, attr );
     return open_sender( handle, port, msg, FALSE, access, attr );
 }
+
 
 /***********************************************************************
  *             NtAlpcOpenSenderThread (NTDLL.@)
