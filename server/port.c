@@ -1192,14 +1192,15 @@ static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t
     port_recv_attach_t *info;
     port_handle_t *handles;
     char *buffer;
+    data_size_t extra = sizeof(*info) + count * sizeof(*handles) + sid_size;
 
-    if (!attach || !want)
+    /* a receiver that left no room for them gets the data alone */
+    if (!attach || !want || extra > get_reply_max_size() - data_size)
     {
         set_reply_data( msg->data, data_size );
         return;
     }
-    if (!(buffer = set_reply_data_size( data_size + sizeof(*info) + count * sizeof(*handles) + sid_size )))
-        return;
+    if (!(buffer = set_reply_data_size( data_size + extra ))) return;
     memcpy( buffer, msg->data, data_size );
     info = (port_recv_attach_t *)(buffer + data_size);
     handles = (port_handle_t *)(info + 1);
