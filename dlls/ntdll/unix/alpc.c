@@ -126,6 +126,7 @@ struct received_info
     struct list   entry;
     HANDLE        port;             /* the port it was received through */
     ULONG         msg_id;
+    BOOL          reply;            /* a reply, which keeps its request's id */
     struct luid   modified_id;      /* of the sender's token */
     ULONG         count;
     unsigned char sid[SECURITY_MAX_SID_SIZE];
@@ -137,14 +138,15 @@ static unsigned int received_count;
 static pthread_mutex_t received_mutex = PTHREAD_MUTEX_INITIALIZER;
 #define MAX_RECEIVED 256
 
-static void keep_received_info( HANDLE port, ULONG msg_id, const struct port_attach *attach )
+static void keep_received_info( HANDLE port, const LPC_MESSAGE *msg, const struct port_attach *attach )
 {
     ULONG count = attach->recv.handle_count;
     struct received_info *entry;
 
     if (!(entry = malloc( offsetof( struct received_info, handles[max( count, 1 )] )))) return;
     entry->port   = port;
-    entry->msg_id = msg_id;
+    entry->msg_id = msg->MessageId;
+    entry->reply  = (msg->MessageType & 0xff) == LPC_MSG_REPLY;
     entry->modified_id = attach->recv.modified_id;
     entry->count  = count;
     memset( entry->sid, 0, sizeof(entry->sid) );
@@ -162,7 +164,8 @@ static void keep_received_info( HANDLE port, ULONG msg_id, const struct port_att
     pthread_mutex_unlock( &received_mutex );
 }
 
-/* a message replied to or cancelled is gone: ids are unique across ports */
+/* a request replied to or a message cancelled is gone: ids are unique across
+ * ports, but the reply to a request of this process has the request's */
 static void forget_received_info( ULONG msg_id )
 {
     struct received_info *entry;
@@ -170,7 +173,7 @@ static void forget_received_info( ULONG msg_id )
     pthread_mutex_lock( &received_mutex );
     LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_info, entry )
     {
-        if (entry->msg_id != msg_id) continue;
+        if (entry->msg_id != msg_id || entry->reply) continue;
         list_remove( &entry->entry );
         free( entry );
         received_count--;
@@ -351,7 +354,7 @@ static void set_received_attributes( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr,
 {
     set_context_attribute( attr, msg, context );
     if (!attach->received) return;
-    keep_received_info( port, msg->MessageId, attach );
+    keep_received_info( port, msg, attach );
     if (!attr) return;
     set_handle_attribute( attr, attach );
     set_view_attribute( port, attr, attach );
