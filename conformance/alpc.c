@@ -21,12 +21,11 @@
  */
 
 /*
- * Built like lpc.c, whose helpers are repeated here so that each program
- * stands alone.  Most scenarios run twice: once with the client in a second
- * thread of this process, once with the client in a child process
- * ("alpc client SCENARIO PORTNAME"), which reports through its own ok()
- * calls and its exit code.  One scenario puts the server in a child
- * ("alpc server SCENARIO PORTNAME").
+ * Built like lpc.c, with the same harness (port_test.h).  Most scenarios
+ * run twice: once with the client in a second thread of this process, once
+ * with the client in a child process ("alpc client SCENARIO PORTNAME"),
+ * which reports through its own ok() calls and its exit code.  One scenario
+ * puts the server in a child ("alpc server SCENARIO PORTNAME").
  *
  * Nothing here may block without a bound: the server side receives with a
  * timeout, clients pass timeouts to their connects and synchronous requests
@@ -69,52 +68,10 @@
 #include "winternl.h"
 #include "ntdef/ntlpcapi.h"
 #include "wine/test.h"
-
-#ifndef DIRECTORY_QUERY
-#define DIRECTORY_QUERY 0x0001
-#endif
-
-/* Windows' PORT_MESSAGE in its union form: see lpc.c */
-#ifdef __WINE_WINTERNL_H
-typedef struct
-{
-    union
-    {
-        struct
-        {
-            SHORT DataLength;
-            SHORT TotalLength;
-        } s1;
-        ULONG Length;
-    } u1;
-    union
-    {
-        struct
-        {
-            SHORT Type;
-            SHORT DataInfoOffset;
-        } s2;
-        ULONG ZeroInit;
-    } u2;
-    union
-    {
-        CLIENT_ID ClientId;
-        double DoNotUseThisField;
-    };
-    ULONG MessageId;
-    union
-    {
-        SIZE_T ClientViewSize;
-        ULONG CallbackId;
-    };
-} TEST_PORT_MESSAGE;
-#else
-typedef PORT_MESSAGE TEST_PORT_MESSAGE;
-#endif
-
-C_ASSERT(sizeof(TEST_PORT_MESSAGE) == (sizeof(void *) == 8 ? 0x28 : 0x18));
-
-#define HDR_SIZE ((SHORT)sizeof(TEST_PORT_MESSAGE))
+#define PORT_TEST_PROGRAM "alpc"
+#define PORT_TEST_PREFIX "alpc"
+#define PORT_TEST_CHECK_START
+#include "port_test.h"
 
 /* The ports' MaxMessageLength, a total length, header included (OV, TC).
  * LRPC clients use 0x1000 (NT). */
@@ -137,22 +94,9 @@ typedef struct
     ALPC_CONTEXT_ATTR context;
 } context_attrs;
 
-/* what a sender writes into the fields the kernel fills */
-#define FORGED_PROCESS ((HANDLE)(ULONG_PTR)0x1234)
-#define FORGED_THREAD  ((HANDLE)(ULONG_PTR)0x5678)
-#define FORGED_ID      0xdeadbeef
-
 /* a MessageId that no message of this test ever has */
 #define NEVER_ID 0x7ffffff0
 
-#define BOGUS_HANDLE ((HANDLE)(ULONG_PTR)0xbadbad0)
-
-/* NULL pointers: see lpc.c */
-#define is_null_status(s) ((s) == STATUS_ACCESS_VIOLATION || (s) == STATUS_INVALID_PARAMETER)
-
-#define MSG_TYPE(msg) ((msg)->h.u2.s2.Type & 0xff)
-
-static const char bno_dir[] = "\\BaseNamedObjects";
 static const char rpc_dir[] = "\\RPC Control";
 
 /* S-1-5-18: the Wine process never runs as LocalSystem */
@@ -193,10 +137,7 @@ static NTSTATUS (WINAPI *pNtReplyWaitReceivePort)(HANDLE, void **, TEST_PORT_MES
 static NTSTATUS (WINAPI *pNtReplyWaitReceivePortEx)(HANDLE, void **, TEST_PORT_MESSAGE *, TEST_PORT_MESSAGE *,
                                                     LARGE_INTEGER *);
 
-static char **test_argv;
-static unsigned int name_counter;
 static void *bad_ptr;       /* reserved, never committed: every access faults */
-static LONG timeouts;       /* waits that ran out */
 
 static BOOL init_functions(void)
 {
@@ -236,102 +177,8 @@ static BOOL init_functions(void)
 
 
 /***********************************************************************
- * Bounds on every wait (see lpc.c)
- */
-
-/* how long to wait for something that should happen promptly */
-static DWORD wait_time(void)
-{
-    return timeouts ? 500 : 5000;
-}
-
-/* what a client allows the server for one step; the server's own waits end first */
-#define CLIENT_WAIT 15000
-
-static BOOL too_many_timeouts(void)
-{
-    static BOOL reported;
-
-    if (timeouts < 6) return FALSE;
-    if (!reported) ok( 0, "%ld waits timed out: the remaining scenarios are not run\n", timeouts );
-    reported = TRUE;
-    return TRUE;
-}
-
-static DWORD WINAPI watchdog_proc( void *arg )
-{
-    DWORD ms = (DWORD)(ULONG_PTR)arg;
-
-    Sleep( ms );
-    ok( 0, "still running after %lu s, giving up\n", ms / 1000 );
-    ExitProcess( 255 );
-}
-
-static void start_watchdog( DWORD ms )
-{
-    HANDLE thread = CreateThread( NULL, 0, watchdog_proc, (void *)(ULONG_PTR)ms, 0, NULL );
-    ok( thread != NULL, "CreateThread failed: %lu\n", GetLastError() );
-    if (thread) CloseHandle( thread );
-}
-
-static void note_timeout(void)
-{
-    InterlockedIncrement( &timeouts );
-}
-
-static LARGE_INTEGER *relative_timeout( LARGE_INTEGER *timeout, DWORD ms )
-{
-    timeout->QuadPart = -(LONGLONG)ms * 10000;
-    return timeout;
-}
-
-#define wait_thread(t, ms) wait_thread_(__FILE__, __LINE__, t, ms)
-static BOOL wait_thread_( const char *file, int line, HANDLE thread, DWORD ms )
-{
-    DWORD ret;
-
-    if (!thread) return FALSE;
-    ret = WaitForSingleObject( thread, ms );
-    ok_(file, line)( ret == WAIT_OBJECT_0, "thread did not return within %lu ms\n", ms );
-    if (ret != WAIT_OBJECT_0)
-    {
-        note_timeout();
-        TerminateThread( thread, 0xdead );
-        WaitForSingleObject( thread, 1000 );
-    }
-    CloseHandle( thread );
-    return ret == WAIT_OBJECT_0;
-}
-
-
-/***********************************************************************
  * Names, events, messages, attributes
  */
-
-static void make_name( char *buffer, const char *dir, const char *tag )
-{
-    sprintf( buffer, "%s\\alpc-%lx-%u-%s", dir, GetCurrentProcessId(), ++name_counter, tag );
-}
-
-static const char *leaf( const char *name )
-{
-    const char *p = strrchr( name, '\\' );
-    return p ? p + 1 : name;
-}
-
-static void init_unicode( UNICODE_STRING *str, WCHAR *buffer, const char *name )
-{
-    int len = MultiByteToWideChar( CP_ACP, 0, name, -1, buffer, MAX_PATH );
-    str->Buffer = buffer;
-    str->Length = (len - 1) * sizeof(WCHAR);
-    str->MaximumLength = len * sizeof(WCHAR);
-}
-
-static void init_attr( OBJECT_ATTRIBUTES *attr, UNICODE_STRING *str, WCHAR *buffer, const char *name )
-{
-    if (name) init_unicode( str, buffer, name );
-    InitializeObjectAttributes( attr, name ? str : NULL, 0, NULL, NULL );
-}
 
 /* the attributes of every port of this test; OV sets the section limits to SIZE_MAX */
 static void init_port_attrs( ALPC_PORT_ATTRIBUTES *attrs, ULONG flags, SIZE_T max_len )
@@ -347,41 +194,6 @@ static void init_port_attrs( ALPC_PORT_ATTRIBUTES *attrs, ULONG flags, SIZE_T ma
     attrs->MaxSectionSize = ~(SIZE_T)0;
     attrs->MaxViewSize = ~(SIZE_T)0;
     attrs->MaxTotalSectionSize = ~(SIZE_T)0;
-}
-
-/* events for synchronisation, named after a port */
-static HANDLE create_event( const char *port_name, const char *suffix )
-{
-    char name[MAX_PATH];
-    HANDLE event;
-
-    sprintf( name, "%s-%s", leaf( port_name ), suffix );
-    event = CreateEventA( NULL, TRUE, FALSE, name );
-    ok( event != NULL, "CreateEvent(%s) failed: %lu\n", name, GetLastError() );
-    return event;
-}
-
-/* waits until the server sets the port's "go" event */
-static BOOL wait_for_go( const char *port_name )
-{
-    char name[MAX_PATH];
-    HANDLE event;
-    DWORD ret;
-
-    sprintf( name, "%s-go", leaf( port_name ));
-    event = OpenEventA( SYNCHRONIZE, FALSE, name );
-    ok( event != NULL, "OpenEvent(%s) failed: %lu\n", name, GetLastError() );
-    if (!event) return FALSE;
-    ret = WaitForSingleObject( event, CLIENT_WAIT );
-    ok( ret == WAIT_OBJECT_0, "server did not say go\n" );
-    CloseHandle( event );
-    return ret == WAIT_OBJECT_0;
-}
-
-static void close_handle( HANDLE *handle )
-{
-    if (*handle) CloseHandle( *handle );
-    *handle = NULL;
 }
 
 /* text as the data of a message, header lengths included */
@@ -446,15 +258,6 @@ static void check_data_( const char *file, int line, const alpc_msg *msg, const 
                      wine_dbgstr_an( msg->data, min( max( msg->h.u1.s1.DataLength, 0 ), 64 )), text );
 }
 
-#define check_sender(h, pid, tid) check_sender_(__FILE__, __LINE__, h, pid, tid)
-static void check_sender_( const char *file, int line, const TEST_PORT_MESSAGE *h, DWORD pid, DWORD tid )
-{
-    ok_(file, line)( h->ClientId.UniqueProcess == ULongToHandle( pid ), "sender process %p, expected %04lx\n",
-                     h->ClientId.UniqueProcess, pid );
-    if (tid) ok_(file, line)( h->ClientId.UniqueThread == ULongToHandle( tid ), "sender thread %p, expected %04lx\n",
-                              h->ClientId.UniqueThread, tid );
-}
-
 /* a receive attribute buffer asking for the context attribute, built by ntdll */
 static ALPC_MESSAGE_ATTRIBUTES *init_context_attrs( context_attrs *attrs )
 {
@@ -488,61 +291,6 @@ static void check_context_( const char *file, int line, const context_attrs *att
                      attrs->context.MessageId, msg->h.MessageId );
     ok_(file, line)( attrs->context.CallbackId == msg->h.CallbackId, "context CallbackId %#lx, message %#lx\n",
                      attrs->context.CallbackId, msg->h.CallbackId );
-}
-
-#define check_port_type(h) check_port_type_(__FILE__, __LINE__, h)
-static void check_port_type_( const char *file, int line, HANDLE handle )
-{
-    static const WCHAR alpc_port[] = L"ALPC Port";
-    char buffer[1024];
-    OBJECT_TYPE_INFORMATION *info = (OBJECT_TYPE_INFORMATION *)buffer;
-    ULONG len = 0;
-    NTSTATUS status;
-
-    status = NtQueryObject( handle, ObjectTypeInformation, info, sizeof(buffer), &len );
-    ok_(file, line)( status == STATUS_SUCCESS, "NtQueryObject(ObjectTypeInformation) failed: %#lx\n", status );
-    if (status) return;
-    ok_(file, line)( info->TypeName.Length == sizeof(alpc_port) - sizeof(WCHAR) &&
-                     !memcmp( info->TypeName.Buffer, alpc_port, sizeof(alpc_port) - sizeof(WCHAR) ),
-                     "type %s\n", wine_dbgstr_wn( info->TypeName.Buffer, info->TypeName.Length / sizeof(WCHAR) ));
-}
-
-/* is the object called leafname in directory dir, and is it an "ALPC Port"? */
-#define check_in_directory(d, n, e) check_in_directory_(__FILE__, __LINE__, d, n, e)
-static void check_in_directory_( const char *file, int line, const char *dir, const char *leafname, BOOL expect )
-{
-    static const WCHAR alpc_port[] = L"ALPC Port";
-    UNICODE_STRING str, name, type;
-    OBJECT_ATTRIBUTES attr;
-    WCHAR buffer[MAX_PATH], name_buffer[MAX_PATH];
-    char info_buffer[2048];
-    DIRECTORY_BASIC_INFORMATION *info = (DIRECTORY_BASIC_INFORMATION *)info_buffer;
-    ULONG context = 0, len;
-    BOOL found = FALSE, restart = TRUE;
-    NTSTATUS status;
-    HANDLE handle;
-
-    init_attr( &attr, &str, buffer, dir );
-    status = NtOpenDirectoryObject( &handle, DIRECTORY_QUERY, &attr );
-    ok_(file, line)( status == STATUS_SUCCESS, "NtOpenDirectoryObject(%s) failed: %#lx\n", dir, status );
-    if (status) return;
-
-    init_unicode( &name, name_buffer, leafname );
-    RtlInitUnicodeString( &type, alpc_port );
-    while (!(status = NtQueryDirectoryObject( handle, info, sizeof(info_buffer), TRUE, restart, &context, &len )))
-    {
-        restart = FALSE;
-        if (!RtlEqualUnicodeString( &info->ObjectName, &name, TRUE )) continue;
-        found = TRUE;
-        ok_(file, line)( RtlEqualUnicodeString( &info->ObjectTypeName, &type, FALSE ), "%s\\%s has type %s\n", dir,
-                         leafname, wine_dbgstr_wn( info->ObjectTypeName.Buffer,
-                                                   info->ObjectTypeName.Length / sizeof(WCHAR) ));
-        break;
-    }
-    ok_(file, line)( found || status == STATUS_NO_MORE_ENTRIES, "NtQueryDirectoryObject(%s) failed: %#lx\n",
-                     dir, status );
-    ok_(file, line)( found == expect, "%s\\%s %s in the directory\n", dir, leafname, found ? "is" : "is not" );
-    NtClose( handle );
 }
 
 #define create_port(n, m) create_port_(__FILE__, __LINE__, n, m)
@@ -720,92 +468,8 @@ static BOOL get_token_user( char *buffer, ULONG size )
  * Clients: a thread of this process or a child process
  */
 
-struct client
-{
-    char   scenario[32];
-    char   port[MAX_PATH];
-    BOOL   process;
-    HANDLE handle;      /* the thread or the process */
-    DWORD  pid;
-    DWORD  tid;         /* the thread that runs the client script */
-};
-
-static void run_client( const char *scenario, const char *port );
+/* the client side is port_test.h's; one scenario puts the server in a child */
 static void run_server( const char *scenario, const char *port );
-
-static DWORD WINAPI client_thread( void *arg )
-{
-    struct client *client = arg;
-    run_client( client->scenario, client->port );
-    return 0;
-}
-
-static BOOL start_child( const char *role, const char *scenario, const char *arg, PROCESS_INFORMATION *pi )
-{
-    char cmdline[MAX_PATH * 3], exe[MAX_PATH];
-    STARTUPINFOA si;
-    BOOL ret;
-
-    GetModuleFileNameA( NULL, exe, sizeof(exe) );
-    sprintf( cmdline, "\"%s\" alpc %s %s \"%s\"", exe, role, scenario, arg );
-    memset( &si, 0, sizeof(si) );
-    si.cb = sizeof(si);
-    ret = CreateProcessA( NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, pi );
-    ok( ret, "CreateProcess(%s) failed: %lu\n", cmdline, GetLastError() );
-    return ret;
-}
-
-static BOOL start_client( struct client *client, BOOL process, const char *scenario, const char *port )
-{
-    PROCESS_INFORMATION pi;
-
-    memset( client, 0, sizeof(*client) );
-    strcpy( client->scenario, scenario );
-    strcpy( client->port, port );
-    client->process = process;
-    if (process)
-    {
-        if (!start_child( "client", scenario, port, &pi )) return FALSE;
-        CloseHandle( pi.hThread );
-        client->handle = pi.hProcess;
-        client->pid = pi.dwProcessId;
-        client->tid = pi.dwThreadId;
-    }
-    else
-    {
-        client->handle = CreateThread( NULL, 0, client_thread, client, 0, &client->tid );
-        ok( client->handle != NULL, "CreateThread failed: %lu\n", GetLastError() );
-        client->pid = GetCurrentProcessId();
-    }
-    return client->handle != NULL;
-}
-
-/* waits for the client script to end; a child reports its failures in its exit code */
-#define finish_client(c) finish_client_(__FILE__, __LINE__, c)
-static void finish_client_( const char *file, int line, struct client *client )
-{
-    DWORD ret, code = 0;
-
-    if (!client->handle) return;
-    ret = WaitForSingleObject( client->handle, 2 * wait_time() );
-    ok_(file, line)( ret == WAIT_OBJECT_0, "%s client \"%s\" did not finish\n",
-                     client->process ? "process" : "thread", client->scenario );
-    if (ret != WAIT_OBJECT_0)
-    {
-        note_timeout();
-        if (client->process) TerminateProcess( client->handle, 0xdead );
-        else TerminateThread( client->handle, 0xdead );
-        WaitForSingleObject( client->handle, 1000 );
-    }
-    else
-    {
-        if (client->process) GetExitCodeProcess( client->handle, &code );
-        else GetExitCodeThread( client->handle, &code );
-        ok_(file, line)( !code, "%s client \"%s\" exited with %#lx\n",
-                         client->process ? "process" : "thread", client->scenario, code );
-    }
-    close_handle( &client->handle );
-}
 
 /* NtAlpcConnectPort as a client script does, synchronous, with a timeout */
 #define client_connect(n, f, i, r) client_connect_(__FILE__, __LINE__, n, f, i, r, NULL)
@@ -1974,7 +1638,7 @@ static void test_server_killed(void)
     make_name( name, bno_dir, "server-killed" );
     ready = create_event( name, "ready" );
     got = create_event( name, "got" );
-    if (!start_child( "server", "pending", name, &pi )) goto done;
+    if (!start_child( "server", "pending", name, FALSE, &pi )) goto done;
     CloseHandle( pi.hThread );
     handles[0] = ready;
     handles[1] = pi.hProcess;
@@ -2449,12 +2113,7 @@ done:
  * Test driver
  */
 
-static const struct
-{
-    const char *name;
-    void (*func)( const char *port );
-}
-client_scenarios[] =
+static const struct client_scenario client_scenarios[] =
 {
     { "connect", client_connect_script },
     { "basic", client_basic },
@@ -2474,15 +2133,7 @@ client_scenarios[] =
 
 static void run_client( const char *scenario, const char *port )
 {
-    unsigned int i;
-
-    for (i = 0; i < ARRAY_SIZE(client_scenarios); i++)
-    {
-        if (strcmp( scenario, client_scenarios[i].name )) continue;
-        client_scenarios[i].func( port );
-        return;
-    }
-    ok( 0, "unknown client scenario %s\n", scenario );
+    run_client_scenario( client_scenarios, ARRAY_SIZE(client_scenarios), scenario, port );
 }
 
 START_TEST(alpc)

@@ -20,11 +20,10 @@
  */
 
 /*
- * Built like alpc.c, whose helpers are repeated here so that each program
- * stands alone.  Every scenario runs twice: once with the client in a
- * second thread of this process, once with the client in a child process
- * ("alpc_attrs client SCENARIO PORTNAME"), which reports through its own
- * ok() calls and its exit code.
+ * Built like alpc.c, with the same harness (port_test.h).  Every scenario
+ * runs twice: once with the client in a second thread of this process, once
+ * with the client in a child process ("alpc_attrs client SCENARIO
+ * PORTNAME"), which reports through its own ok() calls and its exit code.
  *
  * Nothing here may block without a bound: the server side receives with a
  * timeout, clients pass timeouts to their connects and synchronous requests,
@@ -58,52 +57,13 @@
 #include "winternl.h"
 #include "ntdef/ntlpcapi.h"
 #include "wine/test.h"
+#define PORT_TEST_PROGRAM "alpc_attrs"
+#define PORT_TEST_PREFIX "alpc-attrs"
+#include "port_test.h"
 
 #ifndef IO_COMPLETION_ALL_ACCESS
 #define IO_COMPLETION_ALL_ACCESS 0x001f0003
 #endif
-
-/* Windows' PORT_MESSAGE in its union form: see lpc.c */
-#ifdef __WINE_WINTERNL_H
-typedef struct
-{
-    union
-    {
-        struct
-        {
-            SHORT DataLength;
-            SHORT TotalLength;
-        } s1;
-        ULONG Length;
-    } u1;
-    union
-    {
-        struct
-        {
-            SHORT Type;
-            SHORT DataInfoOffset;
-        } s2;
-        ULONG ZeroInit;
-    } u2;
-    union
-    {
-        CLIENT_ID ClientId;
-        double DoNotUseThisField;
-    };
-    ULONG MessageId;
-    union
-    {
-        SIZE_T ClientViewSize;
-        ULONG CallbackId;
-    };
-} TEST_PORT_MESSAGE;
-#else
-typedef PORT_MESSAGE TEST_PORT_MESSAGE;
-#endif
-
-C_ASSERT(sizeof(TEST_PORT_MESSAGE) == (sizeof(void *) == 8 ? 0x28 : 0x18));
-
-#define HDR_SIZE ((SHORT)sizeof(TEST_PORT_MESSAGE))
 
 /* the ports' MaxMessageLength, a total length, header included (OV, TC) */
 #define MAX_MESSAGE_LENGTH 0x1000
@@ -151,14 +111,8 @@ typedef struct
 #define BIG_VIEW   0x100000
 #define SMALL_VIEW 0x10000
 
-#define BOGUS_HANDLE ((HANDLE)(ULONG_PTR)0xbadbad0)
-
 #define SERVER_KEY ((void *)(ULONG_PTR)0x5e7e4ee1)
 #define CLIENT_KEY ((void *)(ULONG_PTR)0xc11e47)
-
-#define MSG_TYPE(msg) ((msg)->h.u2.s2.Type & 0xff)
-
-static const char bno_dir[] = "\\BaseNamedObjects";
 
 static NTSTATUS (WINAPI *pNtAlpcCreatePort)(HANDLE *, OBJECT_ATTRIBUTES *, ALPC_PORT_ATTRIBUTES *);
 static NTSTATUS (WINAPI *pNtAlpcConnectPort)(HANDLE *, UNICODE_STRING *, OBJECT_ATTRIBUTES *, ALPC_PORT_ATTRIBUTES *,
@@ -179,10 +133,6 @@ static NTSTATUS (WINAPI *pNtAlpcCreateSectionView)(HANDLE, ULONG, ALPC_DATA_VIEW
 static NTSTATUS (WINAPI *pNtAlpcDeleteSectionView)(HANDLE, ULONG, void *);
 static NTSTATUS (WINAPI *pAlpcInitializeMessageAttribute)(ULONG, ALPC_MESSAGE_ATTRIBUTES *, SIZE_T, SIZE_T *);
 static void *   (WINAPI *pAlpcGetMessageAttribute)(ALPC_MESSAGE_ATTRIBUTES *, ULONG);
-
-static char **test_argv;
-static unsigned int name_counter;
-static LONG timeouts;       /* waits that ran out */
 
 static BOOL init_functions(void)
 {
@@ -212,78 +162,8 @@ static BOOL init_functions(void)
 
 
 /***********************************************************************
- * Bounds on every wait (see lpc.c)
- */
-
-/* how long to wait for something that should happen promptly */
-static DWORD wait_time(void)
-{
-    return timeouts ? 500 : 5000;
-}
-
-/* what a client allows the server for one step; the server's own waits end first */
-#define CLIENT_WAIT 15000
-
-static BOOL too_many_timeouts(void)
-{
-    static BOOL reported;
-
-    if (timeouts < 6) return FALSE;
-    if (!reported) ok( 0, "%ld waits timed out: the remaining scenarios are not run\n", timeouts );
-    reported = TRUE;
-    return TRUE;
-}
-
-static DWORD WINAPI watchdog_proc( void *arg )
-{
-    DWORD ms = (DWORD)(ULONG_PTR)arg;
-
-    Sleep( ms );
-    ok( 0, "still running after %lu s, giving up\n", ms / 1000 );
-    ExitProcess( 255 );
-}
-
-static void start_watchdog( DWORD ms )
-{
-    HANDLE thread = CreateThread( NULL, 0, watchdog_proc, (void *)(ULONG_PTR)ms, 0, NULL );
-    ok( thread != NULL, "CreateThread failed: %lu\n", GetLastError() );
-    if (thread) CloseHandle( thread );
-}
-
-static void note_timeout(void)
-{
-    InterlockedIncrement( &timeouts );
-}
-
-static LARGE_INTEGER *relative_timeout( LARGE_INTEGER *timeout, DWORD ms )
-{
-    timeout->QuadPart = -(LONGLONG)ms * 10000;
-    return timeout;
-}
-
-
-/***********************************************************************
  * Names, events, messages, attributes
  */
-
-static void make_name( char *buffer, const char *dir, const char *tag )
-{
-    sprintf( buffer, "%s\\alpc-attrs-%lx-%u-%s", dir, GetCurrentProcessId(), ++name_counter, tag );
-}
-
-static const char *leaf( const char *name )
-{
-    const char *p = strrchr( name, '\\' );
-    return p ? p + 1 : name;
-}
-
-static void init_unicode( UNICODE_STRING *str, WCHAR *buffer, const char *name )
-{
-    int len = MultiByteToWideChar( CP_ACP, 0, name, -1, buffer, MAX_PATH );
-    str->Buffer = buffer;
-    str->Length = (len - 1) * sizeof(WCHAR);
-    str->MaximumLength = len * sizeof(WCHAR);
-}
 
 /* the attributes of every port of this test; OV sets the section limits to SIZE_MAX */
 static void init_port_attrs( ALPC_PORT_ATTRIBUTES *attrs, ULONG flags, ULONG dup_types )
@@ -300,41 +180,6 @@ static void init_port_attrs( ALPC_PORT_ATTRIBUTES *attrs, ULONG flags, ULONG dup
     attrs->MaxViewSize = ~(SIZE_T)0;
     attrs->MaxTotalSectionSize = ~(SIZE_T)0;
     attrs->DupObjectTypes = dup_types;
-}
-
-/* events for synchronisation, named after a port */
-static HANDLE create_event( const char *port_name, const char *suffix )
-{
-    char name[MAX_PATH];
-    HANDLE event;
-
-    sprintf( name, "%s-%s", leaf( port_name ), suffix );
-    event = CreateEventA( NULL, TRUE, FALSE, name );
-    ok( event != NULL, "CreateEvent(%s) failed: %lu\n", name, GetLastError() );
-    return event;
-}
-
-/* waits until the server sets the port's "go" event */
-static BOOL wait_for_go( const char *port_name )
-{
-    char name[MAX_PATH];
-    HANDLE event;
-    DWORD ret;
-
-    sprintf( name, "%s-go", leaf( port_name ));
-    event = OpenEventA( SYNCHRONIZE, FALSE, name );
-    ok( event != NULL, "OpenEvent(%s) failed: %lu\n", name, GetLastError() );
-    if (!event) return FALSE;
-    ret = WaitForSingleObject( event, CLIENT_WAIT );
-    ok( ret == WAIT_OBJECT_0, "server did not say go\n" );
-    CloseHandle( event );
-    return ret == WAIT_OBJECT_0;
-}
-
-static void close_handle( HANDLE *handle )
-{
-    if (*handle) CloseHandle( *handle );
-    *handle = NULL;
 }
 
 /* an unnamed manual-reset event for passing around */
@@ -720,87 +565,6 @@ static void *check_recv_view_( const char *file, int line, const recv_attrs *att
 /***********************************************************************
  * Clients: a thread of this process or a child process
  */
-
-struct client
-{
-    char   scenario[32];
-    char   port[MAX_PATH];
-    BOOL   process;
-    HANDLE handle;      /* the thread or the process */
-    DWORD  pid;
-    DWORD  tid;
-};
-
-static void run_client( const char *scenario, const char *port );
-
-static DWORD WINAPI client_thread( void *arg )
-{
-    struct client *client = arg;
-    run_client( client->scenario, client->port );
-    return 0;
-}
-
-static BOOL start_client( struct client *client, BOOL process, const char *scenario, const char *port )
-{
-    char cmdline[MAX_PATH * 3], exe[MAX_PATH];
-    PROCESS_INFORMATION pi;
-    STARTUPINFOA si;
-
-    memset( client, 0, sizeof(*client) );
-    strcpy( client->scenario, scenario );
-    strcpy( client->port, port );
-    client->process = process;
-    if (process)
-    {
-        GetModuleFileNameA( NULL, exe, sizeof(exe) );
-        sprintf( cmdline, "\"%s\" alpc_attrs client %s \"%s\"", exe, scenario, port );
-        memset( &si, 0, sizeof(si) );
-        si.cb = sizeof(si);
-        if (!CreateProcessA( NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi ))
-        {
-            ok( 0, "CreateProcess(%s) failed: %lu\n", cmdline, GetLastError() );
-            return FALSE;
-        }
-        CloseHandle( pi.hThread );
-        client->handle = pi.hProcess;
-        client->pid = pi.dwProcessId;
-        client->tid = pi.dwThreadId;
-    }
-    else
-    {
-        client->handle = CreateThread( NULL, 0, client_thread, client, 0, &client->tid );
-        ok( client->handle != NULL, "CreateThread failed: %lu\n", GetLastError() );
-        client->pid = GetCurrentProcessId();
-    }
-    return client->handle != NULL;
-}
-
-/* waits for the client script to end; a child reports its failures in its exit code */
-#define finish_client(c) finish_client_(__FILE__, __LINE__, c)
-static void finish_client_( const char *file, int line, struct client *client )
-{
-    DWORD ret, code = 0;
-
-    if (!client->handle) return;
-    ret = WaitForSingleObject( client->handle, 2 * wait_time() );
-    ok_(file, line)( ret == WAIT_OBJECT_0, "%s client \"%s\" did not finish\n",
-                     client->process ? "process" : "thread", client->scenario );
-    if (ret != WAIT_OBJECT_0)
-    {
-        note_timeout();
-        if (client->process) TerminateProcess( client->handle, 0xdead );
-        else TerminateThread( client->handle, 0xdead );
-        WaitForSingleObject( client->handle, 1000 );
-    }
-    else
-    {
-        if (client->process) GetExitCodeProcess( client->handle, &code );
-        else GetExitCodeThread( client->handle, &code );
-        ok_(file, line)( !code, "%s client \"%s\" exited with %#lx\n",
-                         client->process ? "process" : "thread", client->scenario, code );
-    }
-    close_handle( &client->handle );
-}
 
 /* NtAlpcConnectPort as a client script does, synchronous, with a timeout and
  * the given port flags and duplication types */
@@ -1738,12 +1502,7 @@ done:
  * Test driver
  */
 
-static const struct
-{
-    const char *name;
-    void (*func)( const char *port );
-}
-client_scenarios[] =
+static const struct client_scenario client_scenarios[] =
 {
     { "iocp", client_iocp },
     { "handles", client_handles },
@@ -1754,15 +1513,7 @@ client_scenarios[] =
 
 static void run_client( const char *scenario, const char *port )
 {
-    unsigned int i;
-
-    for (i = 0; i < ARRAY_SIZE(client_scenarios); i++)
-    {
-        if (strcmp( scenario, client_scenarios[i].name )) continue;
-        client_scenarios[i].func( port );
-        return;
-    }
-    ok( 0, "unknown client scenario %s\n", scenario );
+    run_client_scenario( client_scenarios, ARRAY_SIZE(client_scenarios), scenario, port );
 }
 
 START_TEST(alpc_attrs)

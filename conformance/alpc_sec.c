@@ -21,11 +21,11 @@
  */
 
 /*
- * Built like alpc.c and alpc_attrs.c, whose helpers are repeated here so
- * that each program stands alone.  Every scenario runs twice: once with the
- * client in a second thread of this process, once with the client in a
- * child process ("alpc_sec client SCENARIO PORTNAME"), which reports
- * through its own ok() calls and its exit code.
+ * Built like alpc.c and alpc_attrs.c, with the same harness (port_test.h).
+ * Every scenario runs twice: once with the client in a second thread of
+ * this process, once with the client in a child process ("alpc_sec client
+ * SCENARIO PORTNAME"), which reports through its own ok() calls and its exit
+ * code.
  *
  * The client tells the server what it knows about itself (its token's ids,
  * its user SID) in the data of its messages, so that the server can compare
@@ -75,48 +75,9 @@
 #include "winternl.h"
 #include "ntdef/ntlpcapi.h"
 #include "wine/test.h"
-
-/* Windows' PORT_MESSAGE in its union form: see lpc.c */
-#ifdef __WINE_WINTERNL_H
-typedef struct
-{
-    union
-    {
-        struct
-        {
-            SHORT DataLength;
-            SHORT TotalLength;
-        } s1;
-        ULONG Length;
-    } u1;
-    union
-    {
-        struct
-        {
-            SHORT Type;
-            SHORT DataInfoOffset;
-        } s2;
-        ULONG ZeroInit;
-    } u2;
-    union
-    {
-        CLIENT_ID ClientId;
-        double DoNotUseThisField;
-    };
-    ULONG MessageId;
-    union
-    {
-        SIZE_T ClientViewSize;
-        ULONG CallbackId;
-    };
-} TEST_PORT_MESSAGE;
-#else
-typedef PORT_MESSAGE TEST_PORT_MESSAGE;
-#endif
-
-C_ASSERT(sizeof(TEST_PORT_MESSAGE) == (sizeof(void *) == 8 ? 0x28 : 0x18));
-
-#define HDR_SIZE ((SHORT)sizeof(TEST_PORT_MESSAGE))
+#define PORT_TEST_PROGRAM "alpc_sec"
+#define PORT_TEST_PREFIX "alpc-sec"
+#include "port_test.h"
 
 /* the ports' MaxMessageLength, a total length, header included (OV, TC) */
 #define MAX_MESSAGE_LENGTH 0x1000
@@ -171,17 +132,12 @@ struct report
     BYTE  sid[SECURITY_MAX_SID_SIZE];
 };
 
-#define BOGUS_HANDLE ((HANDLE)(ULONG_PTR)0xbadbad0)
-
 /* two work-on-behalf tickets, any values */
 #define WOB_THREAD   0x12345678
 #define WOB_TIME     0x9abcdef0
 #define WOB_THREAD2  0x0badf00d
 #define WOB_TIME2    0x13572468
 
-#define MSG_TYPE(msg) ((msg)->h.u2.s2.Type & 0xff)
-
-static const char bno_dir[] = "\\BaseNamedObjects";
 /* where local RPC's ports live (CS, the reference 8.2) */
 static const char rpc_dir[] = "\\RPC Control";
 
@@ -219,10 +175,6 @@ static NTSTATUS (WINAPI *pNtAlpcImpersonateClientOfPort)(HANDLE, TEST_PORT_MESSA
 static NTSTATUS (WINAPI *pAlpcInitializeMessageAttribute)(ULONG, ALPC_MESSAGE_ATTRIBUTES *, SIZE_T, SIZE_T *);
 static void *   (WINAPI *pAlpcGetMessageAttribute)(ALPC_MESSAGE_ATTRIBUTES *, ULONG);
 
-static char **test_argv;
-static unsigned int name_counter;
-static LONG timeouts;       /* waits that ran out */
-
 static BOOL init_functions(void)
 {
     HMODULE ntdll = GetModuleHandleA( "ntdll.dll" );
@@ -257,52 +209,6 @@ static BOOL init_functions(void)
  * Bounds on every wait (see lpc.c)
  */
 
-/* how long to wait for something that should happen promptly */
-static DWORD wait_time(void)
-{
-    return timeouts ? 500 : 5000;
-}
-
-/* what a client allows the server for one step; the server's own waits end first */
-#define CLIENT_WAIT 15000
-
-static BOOL too_many_timeouts(void)
-{
-    static BOOL reported;
-
-    if (timeouts < 6) return FALSE;
-    if (!reported) ok( 0, "%ld waits timed out: the remaining scenarios are not run\n", timeouts );
-    reported = TRUE;
-    return TRUE;
-}
-
-static DWORD WINAPI watchdog_proc( void *arg )
-{
-    DWORD ms = (DWORD)(ULONG_PTR)arg;
-
-    Sleep( ms );
-    ok( 0, "still running after %lu s, giving up\n", ms / 1000 );
-    ExitProcess( 255 );
-}
-
-static void start_watchdog( DWORD ms )
-{
-    HANDLE thread = CreateThread( NULL, 0, watchdog_proc, (void *)(ULONG_PTR)ms, 0, NULL );
-    ok( thread != NULL, "CreateThread failed: %lu\n", GetLastError() );
-    if (thread) CloseHandle( thread );
-}
-
-static void note_timeout(void)
-{
-    InterlockedIncrement( &timeouts );
-}
-
-static LARGE_INTEGER *relative_timeout( LARGE_INTEGER *timeout, DWORD ms )
-{
-    timeout->QuadPart = -(LONGLONG)ms * 10000;
-    return timeout;
-}
-
 /* waits for an event of the handshake; a timeout counts */
 #define wait_event(e, ms, w) wait_event_(__FILE__, __LINE__, e, ms, w)
 static BOOL wait_event_( const char *file, int line, HANDLE event, DWORD ms, const char *what )
@@ -318,25 +224,6 @@ static BOOL wait_event_( const char *file, int line, HANDLE event, DWORD ms, con
 /***********************************************************************
  * Names, events, messages, attributes, tokens
  */
-
-static void make_name( char *buffer, const char *dir, const char *tag )
-{
-    sprintf( buffer, "%s\\alpc-sec-%lx-%u-%s", dir, GetCurrentProcessId(), ++name_counter, tag );
-}
-
-static const char *leaf( const char *name )
-{
-    const char *p = strrchr( name, '\\' );
-    return p ? p + 1 : name;
-}
-
-static void init_unicode( UNICODE_STRING *str, WCHAR *buffer, const char *name )
-{
-    int len = MultiByteToWideChar( CP_ACP, 0, name, -1, buffer, MAX_PATH );
-    str->Buffer = buffer;
-    str->Length = (len - 1) * sizeof(WCHAR);
-    str->MaximumLength = len * sizeof(WCHAR);
-}
 
 static void init_qos( SECURITY_QUALITY_OF_SERVICE *qos, SECURITY_IMPERSONATION_LEVEL level )
 {
@@ -359,8 +246,9 @@ static void init_port_attrs( ALPC_PORT_ATTRIBUTES *attrs, ULONG flags )
     attrs->MaxTotalSectionSize = ~(SIZE_T)0;
 }
 
-/* an auto-reset event for a handshake, named after a port */
-static HANDLE create_event( const char *port_name, const char *suffix )
+/* an auto-reset event for a handshake, named after a port (port_test.h's
+ * create_event makes manual-reset ones) */
+static HANDLE create_auto_event( const char *port_name, const char *suffix )
 {
     char name[MAX_PATH];
     HANDLE event;
@@ -381,12 +269,6 @@ static HANDLE open_event( const char *port_name, const char *suffix )
     event = OpenEventA( SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, name );
     ok( event != NULL, "OpenEvent(%s) failed: %lu\n", name, GetLastError() );
     return event;
-}
-
-static void close_handle( HANDLE *handle )
-{
-    if (*handle) CloseHandle( *handle );
-    *handle = NULL;
 }
 
 /* text as the data of a message, header lengths included */
@@ -722,87 +604,6 @@ static void sync_report_( const char *file, int line, HANDLE port, const char *t
  * Clients: a thread of this process or a child process
  */
 
-struct client
-{
-    char   scenario[32];
-    char   port[MAX_PATH];
-    BOOL   process;
-    HANDLE handle;      /* the thread or the process */
-    DWORD  pid;
-    DWORD  tid;
-};
-
-static void run_client( const char *scenario, const char *port );
-
-static DWORD WINAPI client_thread( void *arg )
-{
-    struct client *client = arg;
-    run_client( client->scenario, client->port );
-    return 0;
-}
-
-static BOOL start_client( struct client *client, BOOL process, const char *scenario, const char *port )
-{
-    char cmdline[MAX_PATH * 3], exe[MAX_PATH];
-    PROCESS_INFORMATION pi;
-    STARTUPINFOA si;
-
-    memset( client, 0, sizeof(*client) );
-    strcpy( client->scenario, scenario );
-    strcpy( client->port, port );
-    client->process = process;
-    if (process)
-    {
-        GetModuleFileNameA( NULL, exe, sizeof(exe) );
-        sprintf( cmdline, "\"%s\" alpc_sec client %s \"%s\"", exe, scenario, port );
-        memset( &si, 0, sizeof(si) );
-        si.cb = sizeof(si);
-        if (!CreateProcessA( NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi ))
-        {
-            ok( 0, "CreateProcess(%s) failed: %lu\n", cmdline, GetLastError() );
-            return FALSE;
-        }
-        CloseHandle( pi.hThread );
-        client->handle = pi.hProcess;
-        client->pid = pi.dwProcessId;
-        client->tid = pi.dwThreadId;
-    }
-    else
-    {
-        client->handle = CreateThread( NULL, 0, client_thread, client, 0, &client->tid );
-        ok( client->handle != NULL, "CreateThread failed: %lu\n", GetLastError() );
-        client->pid = GetCurrentProcessId();
-    }
-    return client->handle != NULL;
-}
-
-/* waits for the client script to end; a child reports its failures in its exit code */
-#define finish_client(c) finish_client_(__FILE__, __LINE__, c)
-static void finish_client_( const char *file, int line, struct client *client )
-{
-    DWORD ret, code = 0;
-
-    if (!client->handle) return;
-    ret = WaitForSingleObject( client->handle, 2 * wait_time() );
-    ok_(file, line)( ret == WAIT_OBJECT_0, "%s client \"%s\" did not finish\n",
-                     client->process ? "process" : "thread", client->scenario );
-    if (ret != WAIT_OBJECT_0)
-    {
-        note_timeout();
-        if (client->process) TerminateProcess( client->handle, 0xdead );
-        else TerminateThread( client->handle, 0xdead );
-        WaitForSingleObject( client->handle, 1000 );
-    }
-    else
-    {
-        if (client->process) GetExitCodeProcess( client->handle, &code );
-        else GetExitCodeThread( client->handle, &code );
-        ok_(file, line)( !code, "%s client \"%s\" exited with %#lx\n",
-                         client->process ? "process" : "thread", client->scenario, code );
-    }
-    close_handle( &client->handle );
-}
-
 /* NtAlpcConnectPort as a client script does, synchronous, with a timeout and
  * the given port flags */
 #define client_connect(n, f) client_connect_(__FILE__, __LINE__, n, f)
@@ -876,8 +677,8 @@ static BOOL session_start_( const char *file, int line, struct session *s, const
     memset( s, 0, sizeof(*s) );
     make_name( s->name, dir, scenario );
     s->context = (void *)(ULONG_PTR)(0x5ec0000 + name_counter);
-    s->checked = create_event( s->name, "checked" );
-    s->seen = create_event( s->name, "seen" );
+    s->checked = create_auto_event( s->name, "checked" );
+    s->seen = create_auto_event( s->name, "seen" );
     if (!(s->port = create_port_( file, line, s->name ))) return FALSE;
     if (!start_client( &s->client, process, scenario, s->name )) return FALSE;
 
@@ -1961,12 +1762,7 @@ done:
  * Test driver
  */
 
-static const struct
-{
-    const char *name;
-    void (*func)( const char *port );
-}
-client_scenarios[] =
+static const struct client_scenario client_scenarios[] =
 {
     { "contexts", client_contexts },
     { "token", client_token },
@@ -1979,15 +1775,7 @@ client_scenarios[] =
 
 static void run_client( const char *scenario, const char *port )
 {
-    unsigned int i;
-
-    for (i = 0; i < ARRAY_SIZE(client_scenarios); i++)
-    {
-        if (strcmp( scenario, client_scenarios[i].name )) continue;
-        client_scenarios[i].func( port );
-        return;
-    }
-    ok( 0, "unknown client scenario %s\n", scenario );
+    run_client_scenario( client_scenarios, ARRAY_SIZE(client_scenarios), scenario, port );
 }
 
 START_TEST(alpc_sec)

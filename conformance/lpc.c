@@ -55,56 +55,10 @@
 #include "winternl.h"
 #include "ntdef/ntlpcapi.h"
 #include "wine/test.h"
-
-#ifndef DIRECTORY_QUERY
-#define DIRECTORY_QUERY 0x0001
-#endif
-
-/* Windows' PORT_MESSAGE in its union form.  With Wine 8.0's winternl.h, which
- * this program is built against, PORT_MESSAGE is Wine's 0x20-byte
- * PORT_MESSAGE_HEADER and ntdef/ntlpcapi.h leaves it alone, so the test keeps
- * its own copy of the Windows layout under another name. */
-#ifdef __WINE_WINTERNL_H
-typedef struct
-{
-    union
-    {
-        struct
-        {
-            SHORT DataLength;
-            SHORT TotalLength;
-        } s1;
-        ULONG Length;
-    } u1;
-    union
-    {
-        struct
-        {
-            SHORT Type;
-            SHORT DataInfoOffset;
-        } s2;
-        ULONG ZeroInit;
-    } u2;
-    union
-    {
-        CLIENT_ID ClientId;
-        double DoNotUseThisField;
-    };
-    ULONG MessageId;
-    union
-    {
-        SIZE_T ClientViewSize;
-        ULONG CallbackId;
-    };
-} TEST_PORT_MESSAGE;
-#else
-typedef PORT_MESSAGE TEST_PORT_MESSAGE;
-#endif
-
-C_ASSERT(sizeof(TEST_PORT_MESSAGE) == (sizeof(void *) == 8 ? 0x28 : 0x18));
-C_ASSERT(FIELD_OFFSET(TEST_PORT_MESSAGE, MessageId) == (sizeof(void *) == 8 ? 0x18 : 0x10));
-
-#define HDR_SIZE ((SHORT)sizeof(TEST_PORT_MESSAGE))
+#define PORT_TEST_PROGRAM "lpc"
+#define PORT_TEST_PREFIX "lpc"
+#define PORT_TEST_CHECK_START
+#include "port_test.h"
 
 /* Limits of the ports of this test: MaxMessageLength is a total length,
  * header included. */
@@ -122,22 +76,9 @@ typedef struct
     char data[0x400];   /* room for any message and connection request */
 } lpc_msg;
 
-/* what a sender writes into the fields the kernel fills */
-#define FORGED_PROCESS  ((HANDLE)(ULONG_PTR)0x1234)
-#define FORGED_THREAD   ((HANDLE)(ULONG_PTR)0x5678)
-#define FORGED_ID       0xdeadbeef
+/* what a sender writes into CallbackId, with port_test.h's FORGED_* */
 #define FORGED_CALLBACK 0xbeef
 
-#define BOGUS_HANDLE ((HANDLE)(ULONG_PTR)0xbadbad0)
-
-/* A NULL pointer faults in the probe of a system call on Windows
- * (STATUS_ACCESS_VIOLATION); a call that checks for NULL first reports
- * STATUS_INVALID_PARAMETER instead.  Nothing public shows which the port
- * calls do, so either passes.  A pointer to reserved memory (bad_ptr) must
- * give STATUS_ACCESS_VIOLATION. */
-#define is_null_status(s) ((s) == STATUS_ACCESS_VIOLATION || (s) == STATUS_INVALID_PARAMETER)
-
-static const char bno_dir[] = "\\BaseNamedObjects";
 static const char rpc_dir[] = "\\RPC Control";
 static const char client_info[] = "client-hello, a longer connection information";
 static const char accept_info[] = "accepted";
@@ -160,11 +101,8 @@ static NTSTATUS (WINAPI *pNtReplyWaitReceivePortEx)(HANDLE, void **, TEST_PORT_M
 static NTSTATUS (WINAPI *pNtRegisterThreadTerminatePort)(HANDLE);
 static NTSTATUS (WINAPI *pNtQueryInformationPort)(HANDLE, ULONG, void *, ULONG, ULONG *);
 
-static char **test_argv;
 static BOOL running_in_child;
-static unsigned int name_counter;
 static void *bad_ptr;       /* reserved, never committed: every access faults */
-static LONG timeouts;       /* waits that ran out */
 
 static BOOL init_functions(void)
 {
@@ -193,80 +131,10 @@ static BOOL init_functions(void)
     return ret;
 }
 
-/* how long to wait for something that should happen promptly */
-static DWORD wait_time(void)
-{
-    return timeouts ? 500 : 5000;
-}
-
-/* after this many waits ran out no new scenario starts */
-static BOOL too_many_timeouts(void)
-{
-    static BOOL reported;
-
-    if (timeouts < 6) return FALSE;
-    if (!reported) ok( 0, "%ld waits timed out: the remaining scenarios are not run\n", timeouts );
-    reported = TRUE;
-    return TRUE;
-}
-
-/* the last resort against a wait that has no bound after all */
-static DWORD WINAPI watchdog_proc( void *arg )
-{
-    DWORD ms = (DWORD)(ULONG_PTR)arg;
-
-    Sleep( ms );
-    ok( 0, "still running after %lu s, giving up\n", ms / 1000 );
-    ExitProcess( 255 );
-}
-
-static void start_watchdog( DWORD ms )
-{
-    HANDLE thread = CreateThread( NULL, 0, watchdog_proc, (void *)(ULONG_PTR)ms, 0, NULL );
-    ok( thread != NULL, "CreateThread failed: %lu\n", GetLastError() );
-    if (thread) CloseHandle( thread );
-}
-
-static void note_timeout(void)
-{
-    InterlockedIncrement( &timeouts );
-}
-
-static LARGE_INTEGER *relative_timeout( LARGE_INTEGER *timeout, DWORD ms )
-{
-    timeout->QuadPart = -(LONGLONG)ms * 10000;
-    return timeout;
-}
-
 
 /***********************************************************************
  * Names, messages, small helpers
  */
-
-static void make_name( char *buffer, const char *dir, const char *tag )
-{
-    sprintf( buffer, "%s\\lpc-%lx-%u-%s", dir, GetCurrentProcessId(), ++name_counter, tag );
-}
-
-static const char *leaf( const char *name )
-{
-    const char *p = strrchr( name, '\\' );
-    return p ? p + 1 : name;
-}
-
-static void init_unicode( UNICODE_STRING *str, WCHAR *buffer, const char *name )
-{
-    int len = MultiByteToWideChar( CP_ACP, 0, name, -1, buffer, MAX_PATH );
-    str->Buffer = buffer;
-    str->Length = (len - 1) * sizeof(WCHAR);
-    str->MaximumLength = len * sizeof(WCHAR);
-}
-
-static void init_attr( OBJECT_ATTRIBUTES *attr, UNICODE_STRING *str, WCHAR *buffer, const char *name )
-{
-    if (name) init_unicode( str, buffer, name );
-    InitializeObjectAttributes( attr, name ? str : NULL, 0, NULL, NULL );
-}
 
 static void init_qos( SECURITY_QUALITY_OF_SERVICE *qos )
 {
@@ -276,30 +144,13 @@ static void init_qos( SECURITY_QUALITY_OF_SERVICE *qos )
     qos->EffectiveOnly = TRUE;
 }
 
-/* events and shared memory for synchronisation, named after a port */
-static HANDLE create_event( const char *port_name, const char *suffix )
-{
-    char name[MAX_PATH];
-    HANDLE event;
-
-    sprintf( name, "%s-%s", leaf( port_name ), suffix );
-    event = CreateEventA( NULL, TRUE, FALSE, name );
-    ok( event != NULL, "CreateEvent(%s) failed: %lu\n", name, GetLastError() );
-    return event;
-}
-
+/* the client's side of a create_event() event */
 static HANDLE open_event( const char *port_name, const char *suffix )
 {
     char name[MAX_PATH];
 
     sprintf( name, "%s-%s", leaf( port_name ), suffix );
     return OpenEventA( EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, name );
-}
-
-static void close_handle( HANDLE *handle )
-{
-    if (*handle) CloseHandle( *handle );
-    *handle = NULL;
 }
 
 /* a message carrying text, with a clean header */
@@ -350,70 +201,6 @@ static void check_data_( const char *file, int line, const lpc_msg *msg, const c
                      msg->h.u1.s1.TotalLength, HDR_SIZE + len );
     ok_(file, line)( msg->h.u1.s1.DataLength == len && !memcmp( msg->data, text, len ),
                      "data %s, expected %s\n", wine_dbgstr_an( msg->data, min( msg->h.u1.s1.DataLength, 64 )), text );
-}
-
-#define check_sender(h, pid, tid) check_sender_(__FILE__, __LINE__, h, pid, tid)
-static void check_sender_( const char *file, int line, const TEST_PORT_MESSAGE *h, DWORD pid, DWORD tid )
-{
-    ok_(file, line)( h->ClientId.UniqueProcess == ULongToHandle( pid ), "sender process %p, expected %04lx\n",
-                     h->ClientId.UniqueProcess, pid );
-    if (tid) ok_(file, line)( h->ClientId.UniqueThread == ULongToHandle( tid ), "sender thread %p, expected %04lx\n",
-                              h->ClientId.UniqueThread, tid );
-}
-
-#define check_port_type(h) check_port_type_(__FILE__, __LINE__, h)
-static void check_port_type_( const char *file, int line, HANDLE handle )
-{
-    static const WCHAR alpc_port[] = L"ALPC Port";
-    char buffer[1024];
-    OBJECT_TYPE_INFORMATION *info = (OBJECT_TYPE_INFORMATION *)buffer;
-    ULONG len = 0;
-    NTSTATUS status;
-
-    status = NtQueryObject( handle, ObjectTypeInformation, info, sizeof(buffer), &len );
-    ok_(file, line)( status == STATUS_SUCCESS, "NtQueryObject(ObjectTypeInformation) failed: %#lx\n", status );
-    if (status) return;
-    /* Since Vista every port, NtCreatePort's included, is an "ALPC Port";
-     * NT 5 reported "Port" (and "WaitablePort"). */
-    ok_(file, line)( info->TypeName.Length == sizeof(alpc_port) - sizeof(WCHAR) &&
-                     !memcmp( info->TypeName.Buffer, alpc_port, sizeof(alpc_port) - sizeof(WCHAR) ),
-                     "type %s\n", wine_dbgstr_wn( info->TypeName.Buffer, info->TypeName.Length / sizeof(WCHAR) ));
-}
-
-/* is the object called leafname in directory dir, and is it an "ALPC Port"? */
-#define check_in_directory(d, n, e) check_in_directory_(__FILE__, __LINE__, d, n, e)
-static void check_in_directory_( const char *file, int line, const char *dir, const char *leafname, BOOL expect )
-{
-    static const WCHAR alpc_port[] = L"ALPC Port";
-    UNICODE_STRING str, name, type;
-    OBJECT_ATTRIBUTES attr;
-    WCHAR buffer[MAX_PATH], name_buffer[MAX_PATH];
-    char info_buffer[2048];
-    DIRECTORY_BASIC_INFORMATION *info = (DIRECTORY_BASIC_INFORMATION *)info_buffer;
-    ULONG context = 0, len;
-    BOOL found = FALSE, restart = TRUE;
-    NTSTATUS status;
-    HANDLE handle;
-
-    init_attr( &attr, &str, buffer, dir );
-    status = NtOpenDirectoryObject( &handle, DIRECTORY_QUERY, &attr );
-    ok_(file, line)( status == STATUS_SUCCESS, "NtOpenDirectoryObject(%s) failed: %#lx\n", dir, status );
-    if (status) return;
-
-    init_unicode( &name, name_buffer, leafname );
-    RtlInitUnicodeString( &type, alpc_port );
-    while (!(status = NtQueryDirectoryObject( handle, info, sizeof(info_buffer), TRUE, restart, &context, &len )))
-    {
-        restart = FALSE;
-        if (!RtlEqualUnicodeString( &info->ObjectName, &name, TRUE )) continue;
-        found = TRUE;
-        ok_(file, line)( RtlEqualUnicodeString( &info->ObjectTypeName, &type, FALSE ), "%s\\%s has type %s\n", dir,
-                         leafname, wine_dbgstr_wn( info->ObjectTypeName.Buffer, info->ObjectTypeName.Length / sizeof(WCHAR) ));
-        break;
-    }
-    ok_(file, line)( found || status == STATUS_NO_MORE_ENTRIES, "NtQueryDirectoryObject(%s) failed: %#lx\n", dir, status );
-    ok_(file, line)( found == expect, "%s\\%s %s in the directory\n", dir, leafname, found ? "is" : "is not" );
-    NtClose( handle );
 }
 
 #define create_port(n, w, i, m) create_port_(__FILE__, __LINE__, n, w, i, m)
@@ -505,24 +292,6 @@ static void drain( HANDLE port )
 
     for (i = 0; i < 16; i++)
         if (pNtReplyWaitReceivePortEx( port, NULL, NULL, &msg.h, relative_timeout( &timeout, 100 ))) break;
-}
-
-#define wait_thread(t, ms) wait_thread_(__FILE__, __LINE__, t, ms)
-static BOOL wait_thread_( const char *file, int line, HANDLE thread, DWORD ms )
-{
-    DWORD ret;
-
-    if (!thread) return FALSE;
-    ret = WaitForSingleObject( thread, ms );
-    ok_(file, line)( ret == WAIT_OBJECT_0, "thread did not return within %lu ms\n", ms );
-    if (ret != WAIT_OBJECT_0)
-    {
-        note_timeout();
-        TerminateThread( thread, 0xdead );
-        WaitForSingleObject( thread, 1000 );
-    }
-    CloseHandle( thread );
-    return ret == WAIT_OBJECT_0;
 }
 
 
@@ -667,112 +436,8 @@ static BOOL make_pair_( const char *file, int line, struct pair *p, const char *
  * Clients: a thread of this process or a child process
  */
 
-struct client
-{
-    char   scenario[32];
-    char   port[MAX_PATH];
-    BOOL   process;
-    HANDLE handle;      /* the thread or the process */
-    DWORD  pid;
-    DWORD  tid;         /* the thread that runs the client script */
-};
-
-static void run_client( const char *scenario, const char *port );
+/* the client side is port_test.h's; a few scenarios put the server in a child */
 static void run_server( const char *scenario, const char *port );
-
-static DWORD WINAPI client_thread( void *arg )
-{
-    struct client *client = arg;
-    run_client( client->scenario, client->port );
-    return 0;
-}
-
-static BOOL start_child( const char *role, const char *scenario, const char *arg, BOOL inherit,
-                         PROCESS_INFORMATION *pi )
-{
-    char cmdline[MAX_PATH * 3], exe[MAX_PATH];
-    STARTUPINFOA si;
-    BOOL ret;
-
-    GetModuleFileNameA( NULL, exe, sizeof(exe) );
-    sprintf( cmdline, "\"%s\" lpc %s %s \"%s\"", exe, role, scenario, arg );
-    memset( &si, 0, sizeof(si) );
-    si.cb = sizeof(si);
-    ret = CreateProcessA( NULL, cmdline, NULL, NULL, inherit, 0, NULL, NULL, &si, pi );
-    ok( ret, "CreateProcess(%s) failed: %lu\n", cmdline, GetLastError() );
-    return ret;
-}
-
-static BOOL start_client_ex( struct client *client, BOOL process, const char *scenario, const char *port,
-                             BOOL inherit )
-{
-    PROCESS_INFORMATION pi;
-
-    memset( client, 0, sizeof(*client) );
-    strcpy( client->scenario, scenario );
-    strcpy( client->port, port );
-    client->process = process;
-    if (process)
-    {
-        if (!start_child( "client", scenario, port, inherit, &pi )) return FALSE;
-        CloseHandle( pi.hThread );
-        client->handle = pi.hProcess;
-        client->pid = pi.dwProcessId;
-        client->tid = pi.dwThreadId;
-    }
-    else
-    {
-        client->handle = CreateThread( NULL, 0, client_thread, client, 0, &client->tid );
-        ok( client->handle != NULL, "CreateThread failed: %lu\n", GetLastError() );
-        client->pid = GetCurrentProcessId();
-    }
-    return client->handle != NULL;
-}
-
-static BOOL start_client( struct client *client, BOOL process, const char *scenario, const char *port )
-{
-    return start_client_ex( client, process, scenario, port, FALSE );
-}
-
-/* waits for the client script to end; a child reports its failures in its exit code */
-#define finish_client(c) finish_client_(__FILE__, __LINE__, c)
-static void finish_client_( const char *file, int line, struct client *client )
-{
-    DWORD ret, code = 0;
-
-    if (!client->handle) return;
-    ret = WaitForSingleObject( client->handle, 2 * wait_time() );
-    ok_(file, line)( ret == WAIT_OBJECT_0, "%s client \"%s\" did not finish\n",
-                     client->process ? "process" : "thread", client->scenario );
-    if (ret != WAIT_OBJECT_0)
-    {
-        note_timeout();
-        if (client->process) TerminateProcess( client->handle, 0xdead );
-        else TerminateThread( client->handle, 0xdead );
-        WaitForSingleObject( client->handle, 1000 );
-    }
-    else
-    {
-        if (client->process) GetExitCodeProcess( client->handle, &code );
-        else GetExitCodeThread( client->handle, &code );
-        ok_(file, line)( !code, "%s client \"%s\" exited with %#lx\n",
-                         client->process ? "process" : "thread", client->scenario, code );
-    }
-    close_handle( &client->handle );
-}
-
-#define kill_client(c) kill_client_(__FILE__, __LINE__, c)
-static void kill_client_( const char *file, int line, struct client *client )
-{
-    DWORD ret;
-
-    if (client->process) ret = TerminateProcess( client->handle, 0x77 );
-    else ret = TerminateThread( client->handle, 0x77 );
-    ok_(file, line)( ret, "could not kill the client: %lu\n", GetLastError() );
-    ret = WaitForSingleObject( client->handle, wait_time() );
-    ok_(file, line)( ret == WAIT_OBJECT_0, "killed client did not end\n" );
-    close_handle( &client->handle );
-}
 
 /* connect as a client script does; tells the server through the "connected" event */
 #define client_connect(n, i, r) client_connect_(__FILE__, __LINE__, n, i, r)
@@ -2448,12 +2113,7 @@ done:
  * Test driver
  */
 
-static const struct
-{
-    const char *name;
-    void (*func)( const char *port );
-}
-client_scenarios[] =
+static const struct client_scenario client_scenarios[] =
 {
     { "create", client_create },
     { "waitable", client_waitable },
@@ -2471,15 +2131,7 @@ client_scenarios[] =
 
 static void run_client( const char *scenario, const char *port )
 {
-    unsigned int i;
-
-    for (i = 0; i < ARRAY_SIZE(client_scenarios); i++)
-    {
-        if (strcmp( scenario, client_scenarios[i].name )) continue;
-        client_scenarios[i].func( port );
-        return;
-    }
-    ok( 0, "unknown client scenario %s\n", scenario );
+    run_client_scenario( client_scenarios, ARRAY_SIZE(client_scenarios), scenario, port );
 }
 
 START_TEST(lpc)

@@ -21,10 +21,9 @@
  */
 
 /*
- * Built like lpc.c, whose helpers are repeated here so that each program
- * stands alone: every scenario runs with the client in a thread, then in a
- * child process ("lpc_views client SCENARIO PORTNAME"); nothing blocks
- * without a bound.
+ * Built like lpc.c, with the same harness (port_test.h): every scenario
+ * runs with the client in a thread, then in a child process ("lpc_views
+ * client SCENARIO PORTNAME"); nothing blocks without a bound.
  *
  * Almost everything in this file rests on claims that were not seen on
  * Windows: "RO" marks behaviour described by ReactOS's NT 5 model (through
@@ -44,48 +43,10 @@
 #include "winternl.h"
 #include "ntdef/ntlpcapi.h"
 #include "wine/test.h"
+#define PORT_TEST_PROGRAM "lpc_views"
+#define PORT_TEST_PREFIX "lpcv"
+#include "port_test.h"
 
-/* Windows' PORT_MESSAGE in its union form: see lpc.c */
-#ifdef __WINE_WINTERNL_H
-typedef struct
-{
-    union
-    {
-        struct
-        {
-            SHORT DataLength;
-            SHORT TotalLength;
-        } s1;
-        ULONG Length;
-    } u1;
-    union
-    {
-        struct
-        {
-            SHORT Type;
-            SHORT DataInfoOffset;
-        } s2;
-        ULONG ZeroInit;
-    } u2;
-    union
-    {
-        CLIENT_ID ClientId;
-        double DoNotUseThisField;
-    };
-    ULONG MessageId;
-    union
-    {
-        SIZE_T ClientViewSize;
-        ULONG CallbackId;
-    };
-} TEST_PORT_MESSAGE;
-#else
-typedef PORT_MESSAGE TEST_PORT_MESSAGE;
-#endif
-
-C_ASSERT(sizeof(TEST_PORT_MESSAGE) == (sizeof(void *) == 8 ? 0x28 : 0x18));
-
-#define HDR_SIZE ((SHORT)sizeof(TEST_PORT_MESSAGE))
 #define MAX_MESSAGE_LENGTH 0x148
 #define MAX_INFO_LENGTH    0x100
 
@@ -130,10 +91,6 @@ static NTSTATUS (WINAPI *pNtWriteRequestData)(HANDLE, TEST_PORT_MESSAGE *, ULONG
 static NTSTATUS (WINAPI *pNtImpersonateClientOfPort)(HANDLE, TEST_PORT_MESSAGE *);
 static NTSTATUS (WINAPI *pNtSetDefaultHardErrorPort)(HANDLE);
 
-static char **test_argv;
-static unsigned int name_counter;
-static LONG timeouts;
-
 static BOOL init_functions(void)
 {
     HMODULE ntdll = GetModuleHandleA( "ntdll.dll" );
@@ -164,86 +121,8 @@ static BOOL init_functions(void)
 
 
 /***********************************************************************
- * Bounds on every wait (see lpc.c)
- */
-
-static DWORD wait_time(void)
-{
-    return timeouts ? 500 : 5000;
-}
-
-static void note_timeout(void)
-{
-    InterlockedIncrement( &timeouts );
-}
-
-static BOOL too_many_timeouts(void)
-{
-    static BOOL reported;
-
-    if (timeouts < 6) return FALSE;
-    if (!reported) ok( 0, "%ld waits timed out: the remaining scenarios are not run\n", timeouts );
-    reported = TRUE;
-    return TRUE;
-}
-
-static DWORD WINAPI watchdog_proc( void *arg )
-{
-    DWORD ms = (DWORD)(ULONG_PTR)arg;
-
-    Sleep( ms );
-    ok( 0, "still running after %lu s, giving up\n", ms / 1000 );
-    ExitProcess( 255 );
-}
-
-static void start_watchdog( DWORD ms )
-{
-    HANDLE thread = CreateThread( NULL, 0, watchdog_proc, (void *)(ULONG_PTR)ms, 0, NULL );
-    ok( thread != NULL, "CreateThread failed: %lu\n", GetLastError() );
-    if (thread) CloseHandle( thread );
-}
-
-static LARGE_INTEGER *relative_timeout( LARGE_INTEGER *timeout, DWORD ms )
-{
-    timeout->QuadPart = -(LONGLONG)ms * 10000;
-    return timeout;
-}
-
-#define wait_thread(t, ms) wait_thread_(__FILE__, __LINE__, t, ms)
-static BOOL wait_thread_( const char *file, int line, HANDLE thread, DWORD ms )
-{
-    DWORD ret;
-
-    if (!thread) return FALSE;
-    ret = WaitForSingleObject( thread, ms );
-    ok_(file, line)( ret == WAIT_OBJECT_0, "thread did not return within %lu ms\n", ms );
-    if (ret != WAIT_OBJECT_0)
-    {
-        note_timeout();
-        TerminateThread( thread, 0xdead );
-        WaitForSingleObject( thread, 1000 );
-    }
-    CloseHandle( thread );
-    return ret == WAIT_OBJECT_0;
-}
-
-
-/***********************************************************************
  * Names, messages, small helpers
  */
-
-static void make_name( char *buffer, const char *tag )
-{
-    sprintf( buffer, "\\BaseNamedObjects\\lpcv-%lx-%u-%s", GetCurrentProcessId(), ++name_counter, tag );
-}
-
-static void init_unicode( UNICODE_STRING *str, WCHAR *buffer, const char *name )
-{
-    int len = MultiByteToWideChar( CP_ACP, 0, name, -1, buffer, MAX_PATH );
-    str->Buffer = buffer;
-    str->Length = (len - 1) * sizeof(WCHAR);
-    str->MaximumLength = len * sizeof(WCHAR);
-}
 
 static void init_qos( SECURITY_QUALITY_OF_SERVICE *qos, SECURITY_IMPERSONATION_LEVEL level )
 {
@@ -347,86 +226,6 @@ static BOOL expect_msg_( const char *file, int line, HANDLE port, void **context
  * Clients: a thread of this process or a child process
  */
 
-struct client
-{
-    char   scenario[32];
-    char   port[MAX_PATH];
-    BOOL   process;
-    HANDLE handle;
-    DWORD  pid;
-    DWORD  tid;
-};
-
-static void run_client( const char *scenario, const char *port );
-
-static DWORD WINAPI client_thread( void *arg )
-{
-    struct client *client = arg;
-    run_client( client->scenario, client->port );
-    return 0;
-}
-
-static BOOL start_client( struct client *client, BOOL process, const char *scenario, const char *port )
-{
-    char cmdline[MAX_PATH * 3], exe[MAX_PATH];
-    PROCESS_INFORMATION pi;
-    STARTUPINFOA si;
-
-    memset( client, 0, sizeof(*client) );
-    strcpy( client->scenario, scenario );
-    strcpy( client->port, port );
-    client->process = process;
-    if (process)
-    {
-        GetModuleFileNameA( NULL, exe, sizeof(exe) );
-        sprintf( cmdline, "\"%s\" lpc_views client %s \"%s\"", exe, scenario, port );
-        memset( &si, 0, sizeof(si) );
-        si.cb = sizeof(si);
-        if (!CreateProcessA( NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi ))
-        {
-            ok( 0, "CreateProcess(%s) failed: %lu\n", cmdline, GetLastError() );
-            return FALSE;
-        }
-        CloseHandle( pi.hThread );
-        client->handle = pi.hProcess;
-        client->pid = pi.dwProcessId;
-        client->tid = pi.dwThreadId;
-    }
-    else
-    {
-        client->handle = CreateThread( NULL, 0, client_thread, client, 0, &client->tid );
-        ok( client->handle != NULL, "CreateThread failed: %lu\n", GetLastError() );
-        client->pid = GetCurrentProcessId();
-    }
-    return client->handle != NULL;
-}
-
-static void finish_client( struct client *client )
-{
-    DWORD ret, code = 0;
-
-    if (!client->handle) return;
-    ret = WaitForSingleObject( client->handle, 2 * wait_time() );
-    ok( ret == WAIT_OBJECT_0, "%s client \"%s\" did not finish\n", client->process ? "process" : "thread",
-        client->scenario );
-    if (ret != WAIT_OBJECT_0)
-    {
-        note_timeout();
-        if (client->process) TerminateProcess( client->handle, 0xdead );
-        else TerminateThread( client->handle, 0xdead );
-        WaitForSingleObject( client->handle, 1000 );
-    }
-    else
-    {
-        if (client->process) GetExitCodeProcess( client->handle, &code );
-        else GetExitCodeThread( client->handle, &code );
-        ok( !code, "%s client \"%s\" exited with %#lx\n", client->process ? "process" : "thread",
-            client->scenario, code );
-    }
-    CloseHandle( client->handle );
-    client->handle = NULL;
-}
-
 /* NtConnectPort with the usual arguments */
 static HANDLE client_connect( const char *name, SECURITY_IMPERSONATION_LEVEL level )
 {
@@ -456,7 +255,7 @@ struct session
 static BOOL session_start( struct session *s, const char *scenario, BOOL process )
 {
     memset( s, 0, sizeof(*s) );
-    make_name( s->name, scenario );
+    make_name( s->name, bno_dir, scenario );
     s->context = (void *)(ULONG_PTR)(0x5e550000 + name_counter);
     if (!(s->port = create_port( s->name ))) return FALSE;
     return start_client( &s->client, process, scenario, s->name );
@@ -1042,7 +841,7 @@ static void test_default_hard_error_port(void)
     NTSTATUS status;
     HANDLE port;
 
-    make_name( name, "harderror" );
+    make_name( name, bno_dir, "harderror" );
     if (!(port = create_port( name ))) return;
     status = pNtSetDefaultHardErrorPort( port );
     ok( status == STATUS_PRIVILEGE_NOT_HELD, "NtSetDefaultHardErrorPort: %#lx\n", status );
@@ -1054,12 +853,7 @@ static void test_default_hard_error_port(void)
  * Test driver
  */
 
-static const struct
-{
-    const char *name;
-    void (*func)( const char *port );
-}
-client_scenarios[] =
+static const struct client_scenario client_scenarios[] =
 {
     { "views", client_views },
     { "data", client_data },
@@ -1070,15 +864,7 @@ client_scenarios[] =
 
 static void run_client( const char *scenario, const char *port )
 {
-    unsigned int i;
-
-    for (i = 0; i < ARRAY_SIZE(client_scenarios); i++)
-    {
-        if (strcmp( scenario, client_scenarios[i].name )) continue;
-        client_scenarios[i].func( port );
-        return;
-    }
-    ok( 0, "unknown client scenario %s\n", scenario );
+    run_client_scenario( client_scenarios, ARRAY_SIZE(client_scenarios), scenario, port );
 }
 
 START_TEST(lpc_views)
