@@ -11,7 +11,7 @@ if os.environ.get("CONFORMANCE_TESTS"):
     OURS = [os.path.join(BIN, name + ".exe") for name in os.environ["CONFORMANCE_TESTS"].split()]
 else:
     OURS = sorted(p for p in glob.glob(os.path.join(BIN, "*.exe"))
-                  if os.path.basename(p) not in ("demo.exe", "wine_port.exe", "demo_client_winelib.exe"))
+                  if not os.path.basename(p).startswith(("demo", "wine_port")))
 
 
 def test_programs_were_built():
@@ -32,6 +32,16 @@ def test_wine_port_was_built():
 def test_wine_port(prefix):
     """Wine's own dlls/ntdll/tests/port.c, built from the Wine source."""
     check(prefix.run(os.path.join(BIN, "wine_port.exe")), "wine port.c")
+
+
+def test_demo_lpc(prefix):
+    """make demo, part one: a legacy LPC server and client process."""
+    exe = os.path.join(BIN, "demo_lpc.exe")
+    assert os.path.exists(exe), "the LPC demo was not built"
+    result = prefix.run(exe)
+    if result.returncode != 0:
+        pytest.fail(f"the LPC demo failed (exit code {result.returncode:#x})\n--- output ---\n{result.output}",
+                    pytrace=False)
 
 
 def test_demo(prefix):
