@@ -47,13 +47,9 @@
  * or what the project's ALPC issue asks for (sections 8 and 9 of
  * lpc-alpc-reference-full.md).
  *
- * Not tested here yet, left for later rounds: send and receive attributes
- * other than the context attribute (handle, view, security, token, direct,
- * work-on-behalf), port sections and views, security contexts,
- * NtAlpcCancelMessage and LPC_CANCELED, asynchronous connections and
- * LPC_CONNECTION_REPLY, completion ports and completion lists,
- * NtAlpcSetInformation, NtAlpcQueryInformationMessage, NtAlpcConnectPortEx,
- * NtAlpcImpersonateClientContainerOfPort, resource reserves.
+ * Attributes other than the context attribute, sections and views, security
+ * contexts, completion ports, information classes, NtAlpcConnectPortEx and
+ * resource reserves are tested in alpc_attrs.c and alpc_sec.c.
  */
 
 #include <stdarg.h>
@@ -1336,6 +1332,57 @@ done:
     session_end( &s );
 }
 
+/* OV: what a client sent and then closed its port on is not delivered:
+ * the server gets LPC_CANCELED for each message, then LPC_PORT_CLOSED */
+static void client_send_close( const char *name )
+{
+    alpc_msg msg;
+    NTSTATUS status;
+    HANDLE port;
+
+    if (!(port = client_connect( name, 0, NULL, NULL ))) return;
+    sync_request( port, "first", "ok" );
+    set_msg( &msg, "queued datagram" );
+    status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
+    ok( status == STATUS_SUCCESS, "datagram failed: %#lx\n", status );
+    set_msg( &msg, "queued request" );
+    status = send_msg( port, 0, &msg );
+    ok( status == STATUS_SUCCESS, "asynchronous request failed: %#lx\n", status );
+    status = NtClose( port );
+    ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
+}
+
+static void test_send_close( BOOL process )
+{
+    context_attrs attrs;
+    struct session s;
+    alpc_msg msg, reply;
+    NTSTATUS status;
+    int i;
+
+    if (!session_start( &s, "send-close", process )) goto done;
+    if (!session_accept( &s, NULL, NULL )) goto done;
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "first" );
+    reply_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "ok" );
+    /* the client's messages are all queued before it is gone */
+    finish_client( &s.client );
+
+    for (i = 0; i < 2; i++)
+    {
+        if (!expect_msg( s.port, &msg, &attrs, LPC_CANCELED )) goto done;
+        check_sender( &msg.h, s.client.pid, s.client.tid );
+        /* guess: a cancelled message is not one to reply to */
+        make_reply( &reply, &msg, "too late" );
+        status = send_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &reply );
+        ok( status != STATUS_SUCCESS, "reply to a cancelled message succeeded\n" );
+    }
+    expect_closed( &s );
+    expect_no_msg( s.port, 100 );
+done:
+    session_end( &s );
+}
+
 /* NtAlpcCancelMessage on both sides, and AlpcConnectedSIDInformation */
 static void client_cancel( const char *name )
 {
@@ -2121,6 +2168,7 @@ static const struct client_scenario client_scenarios[] =
     { "impersonate", client_impersonate },
     { "disconnect", client_disconnect },
     { "cancel", client_cancel },
+    { "send-close", client_send_close },
     { "killed", client_killed_idle },
     { "killed-pending", client_killed_pending },
     { "server-gone", client_server_gone },
@@ -2173,6 +2221,7 @@ START_TEST(alpc)
         RUN( test_impersonation( process ) );
         RUN( test_disconnect( process ) );
         RUN( test_cancel( process ) );
+        RUN( test_send_close( process ) );
         RUN( test_server_closed( process, FALSE ) );
         RUN( test_server_closed( process, TRUE ) );
         RUN( test_lpc_client( process ) );

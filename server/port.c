@@ -450,10 +450,26 @@ static void disconnect( struct port *server, struct port *client )
     release_object( client );
 }
 
-/* a client port leaves its connection: the server hears LPC_PORT_CLOSED */
+/* a client port leaves its connection: what it sent and the server did not
+ * take yet becomes LPC_CANCELED (ALPC), then the server hears LPC_PORT_CLOSED */
 static void client_disconnect( struct port *port )
 {
     struct port *server = port->peer;
+    struct port_msg *msg;
+
+    LIST_FOR_EACH_ENTRY( msg, &port->conn->queue.msgs, struct port_msg, entry )
+    {
+        if (msg->origin != port) continue;
+        msg->origin = NULL;
+        if (port->flags & ALPC_PORFLG_LPC_MODE) continue;
+        if (msg->type == PORT_MSG_REQUEST && msg->sender)
+        {
+            ((struct port_wait *)msg->sender)->msg = NULL;
+            end_wait( msg->sender, STATUS_PORT_DISCONNECTED );
+            msg->sender = NULL;
+        }
+        msg->type = PORT_MSG_CANCELED;
+    }
 
     /* the client may be dying, so it is named as it connected */
     queue_notification( server->conn, PORT_MSG_PORT_CLOSED, server->context, port->connect_pid,
@@ -1266,6 +1282,7 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
     msg->context    = context;
     msg->client_pid = current->process->id;
     msg->client_tid = current->id;
+    if (port->kind == PORT_CLIENT) msg->origin = port;
     if (data_info && (type == PORT_MSG_DATAGRAM || !check_data_info( msg )))
     {
         set_error( STATUS_INVALID_PARAMETER );

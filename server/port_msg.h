@@ -41,6 +41,7 @@
 #define PORT_MSG_CLIENT_DIED         6
 #define PORT_MSG_CONNECTION_REQUEST  10
 #define PORT_MSG_CONNECTION_REPLY    11
+#define PORT_MSG_CANCELED            12
 
 struct port_msg
 {
@@ -53,6 +54,7 @@ struct port_msg
     unsigned int   client_tid;
     void          *sender;       /* who waits on it: a request's wait record, a connection
                                     request's client port; NULL when nobody does */
+    void          *origin;       /* the client port it came through, while that one is connected */
     unsigned long long context;  /* port context of the sender's connection */
     void          *attach;       /* what the message carries besides data (ALPC attributes) */
     void         (*free_attach)( void *attach );
