@@ -125,6 +125,7 @@ static NTSTATUS (WINAPI *pNtAlpcSendWaitReceivePort)(HANDLE, ULONG, TEST_PORT_ME
                                                      TEST_PORT_MESSAGE *, SIZE_T *, ALPC_MESSAGE_ATTRIBUTES *,
                                                      LARGE_INTEGER *);
 static NTSTATUS (WINAPI *pNtAlpcSetInformation)(HANDLE, ALPC_PORT_INFORMATION_CLASS, void *, ULONG);
+static NTSTATUS (WINAPI *pNtAlpcQueryInformation)(HANDLE, ALPC_PORT_INFORMATION_CLASS, void *, ULONG, ULONG *);
 static NTSTATUS (WINAPI *pNtAlpcQueryInformationMessage)(HANDLE, TEST_PORT_MESSAGE *, ALPC_MESSAGE_INFORMATION_CLASS,
                                                          void *, ULONG, ULONG *);
 static NTSTATUS (WINAPI *pNtAlpcCreatePortSection)(HANDLE, ULONG, HANDLE, SIZE_T, ALPC_HANDLE *, SIZE_T *);
@@ -149,6 +150,7 @@ static BOOL init_functions(void)
     GET_PROC(NtAlpcAcceptConnectPort);
     GET_PROC(NtAlpcSendWaitReceivePort);
     GET_PROC(NtAlpcSetInformation);
+    GET_PROC(NtAlpcQueryInformation);
     GET_PROC(NtAlpcQueryInformationMessage);
     GET_PROC(NtAlpcCreatePortSection);
     GET_PROC(NtAlpcDeletePortSection);
@@ -568,8 +570,9 @@ static void *check_recv_view_( const char *file, int line, const recv_attrs *att
 
 /* NtAlpcConnectPort as a client script does, synchronous, with a timeout and
  * the given port flags and duplication types */
-#define client_connect(n, f, d) client_connect_(__FILE__, __LINE__, n, f, d)
-static HANDLE client_connect_( const char *file, int line, const char *name, ULONG flags, ULONG dup_types )
+#define client_connect(n, f, d) client_connect_(__FILE__, __LINE__, n, f, d, NULL)
+static HANDLE client_connect_( const char *file, int line, const char *name, ULONG flags, ULONG dup_types,
+                               const ALPC_PORT_ATTRIBUTES *port_attrs )
 {
     ALPC_PORT_ATTRIBUTES attrs;
     LARGE_INTEGER timeout;
@@ -579,7 +582,8 @@ static HANDLE client_connect_( const char *file, int line, const char *name, ULO
     NTSTATUS status;
 
     init_unicode( &str, buffer, name );
-    init_port_attrs( &attrs, flags, dup_types );
+    if (port_attrs) attrs = *port_attrs;
+    else init_port_attrs( &attrs, flags, dup_types );
     status = pNtAlpcConnectPort( &port, &str, NULL, &attrs, ALPC_SYNC_CONNECTION, NULL, NULL, NULL, NULL, NULL,
                                  relative_timeout( &timeout, CLIENT_WAIT ));
     if (status == STATUS_TIMEOUT) note_timeout();
@@ -607,8 +611,9 @@ struct session
     struct client client;
 };
 
-#define create_port(n, f, d) create_port_(__FILE__, __LINE__, n, f, d)
-static HANDLE create_port_( const char *file, int line, const char *name, ULONG flags, ULONG dup_types )
+#define create_port(n, f, d) create_port_(__FILE__, __LINE__, n, f, d, NULL)
+static HANDLE create_port_( const char *file, int line, const char *name, ULONG flags, ULONG dup_types,
+                            const ALPC_PORT_ATTRIBUTES *port_attrs )
 {
     ALPC_PORT_ATTRIBUTES attrs;
     UNICODE_STRING str;
@@ -619,7 +624,8 @@ static HANDLE create_port_( const char *file, int line, const char *name, ULONG 
 
     init_unicode( &str, buffer, name );
     InitializeObjectAttributes( &attr, &str, 0, NULL, NULL );
-    init_port_attrs( &attrs, flags, dup_types );
+    if (port_attrs) attrs = *port_attrs;
+    else init_port_attrs( &attrs, flags, dup_types );
     status = pNtAlpcCreatePort( &port, &attr, &attrs );
     ok_(file, line)( status == STATUS_SUCCESS, "NtAlpcCreatePort(%s) failed: %#lx\n", name, status );
     return status ? NULL : port;
@@ -774,6 +780,50 @@ static void client_iocp( const char *name )
 done:
     if (completion) NtClose( completion );
     client_close( port );
+}
+
+/* AlpcMessageZoneInformation (REF 7.6: {Buffer, Size}), and classes that
+ * are only set.  Guesses: the zone serves completion lists, so without one
+ * it is checked and kept; a class that is only set cannot be queried. */
+static void test_set_information(void)
+{
+    ALPC_PORT_MESSAGE_ZONE_INFORMATION zone;
+    ALPC_PORT_ASSOCIATE_COMPLETION_PORT assoc;
+    static char zone_buffer[0x4000];
+    HANDLE port = NULL;
+    NTSTATUS status;
+    ULONG len;
+
+    status = pNtAlpcCreatePort( &port, NULL, NULL );
+    ok( status == STATUS_SUCCESS, "NtAlpcCreatePort failed: %#lx\n", status );
+    if (status) return;
+
+    zone.Buffer = zone_buffer;
+    zone.Size = sizeof(zone_buffer);
+    status = pNtAlpcSetInformation( port, AlpcMessageZoneInformation, &zone, sizeof(zone) - 1 );
+    ok( status == STATUS_INFO_LENGTH_MISMATCH, "short zone information: %#lx\n", status );
+    status = pNtAlpcSetInformation( port, AlpcMessageZoneInformation, NULL, sizeof(zone) );
+    ok( status == STATUS_INVALID_PARAMETER, "no zone information: %#lx\n", status );
+    zone.Buffer = NULL;
+    status = pNtAlpcSetInformation( port, AlpcMessageZoneInformation, &zone, sizeof(zone) );
+    ok( status == STATUS_INVALID_PARAMETER, "zone without a buffer: %#lx\n", status );
+    zone.Buffer = zone_buffer;
+    zone.Size = 0;
+    status = pNtAlpcSetInformation( port, AlpcMessageZoneInformation, &zone, sizeof(zone) );
+    ok( status == STATUS_INVALID_PARAMETER, "empty zone: %#lx\n", status );
+    zone.Size = sizeof(zone_buffer);
+    status = pNtAlpcSetInformation( (HANDLE)0xdead0, AlpcMessageZoneInformation, &zone, sizeof(zone) );
+    ok( status == STATUS_INVALID_HANDLE, "zone of a bogus port: %#lx\n", status );
+    status = pNtAlpcSetInformation( port, AlpcMessageZoneInformation, &zone, sizeof(zone) );
+    ok( status == STATUS_SUCCESS, "AlpcMessageZoneInformation failed: %#lx\n", status );
+
+    len = 0xdeadbeef;
+    status = pNtAlpcQueryInformation( port, AlpcMessageZoneInformation, &zone, sizeof(zone), &len );
+    ok( status == STATUS_INVALID_INFO_CLASS, "querying the zone: %#lx\n", status );
+    status = pNtAlpcQueryInformation( port, AlpcAssociateCompletionPortInformation, &assoc, sizeof(assoc), &len );
+    ok( status == STATUS_INVALID_INFO_CLASS, "querying the completion port: %#lx\n", status );
+    ok( len == 0xdeadbeef, "length %#lx written\n", len );
+    NtClose( port );
 }
 
 static void test_completion_port( BOOL process )
@@ -1461,6 +1511,121 @@ done:
 }
 
 
+/* ALPC_PORT_ATTRIBUTES' section and view limits, given when the connection
+ * port is made (which its communication ports keep, guess) or when a client
+ * connects.  The statuses are guesses: no public source shows them. */
+#define LIMIT_SECTION 0x10000
+#define LIMIT_VIEW    0x4000
+#define LIMIT_TOTAL   0x18000
+#define CLIENT_LIMIT_SECTION 0x8000
+
+static void init_limit_attrs( ALPC_PORT_ATTRIBUTES *attrs, SIZE_T section, SIZE_T view, SIZE_T total )
+{
+    init_port_attrs( attrs, 0, 0 );
+    attrs->MaxSectionSize = section;
+    attrs->MaxViewSize = view;
+    attrs->MaxTotalSectionSize = total;
+}
+
+#define check_limits(p, s, v, t) check_limits_(__FILE__, __LINE__, p, s, v, t)
+static void check_limits_( const char *file, int line, HANDLE port, SIZE_T max_section, SIZE_T max_view,
+                           SIZE_T max_total )
+{
+    ALPC_HANDLE section = NULL, second = NULL;
+    ALPC_DATA_VIEW_ATTR view;
+    SIZE_T actual;
+    NTSTATUS status;
+
+    status = pNtAlpcCreatePortSection( port, 0, NULL, max_section + 0x1000, &section, &actual );
+    ok_(file, line)( status == STATUS_SECTION_TOO_BIG, "section over the limit: %#lx\n", status );
+    if (!status) delete_section_( file, line, port, section );
+
+    if (!create_view_( file, line, port, NULL, max_view, &section, &view )) return;
+    delete_view_( file, line, port, view.ViewBase );
+    memset( &view, 0, sizeof(view) );
+    view.SectionHandle = section;
+    view.ViewSize = max_view + 0x1000;
+    status = pNtAlpcCreateSectionView( port, 0, &view );
+    ok_(file, line)( status == STATUS_INVALID_VIEW_SIZE, "view over the limit: %#lx\n", status );
+    if (!status) delete_view_( file, line, port, view.ViewBase );
+    if (max_view < max_section)
+    {
+        /* a view of all of a section that is larger than the limit */
+        delete_section_( file, line, port, section );
+        status = pNtAlpcCreatePortSection( port, 0, NULL, max_section, &section, &actual );
+        ok_(file, line)( status == STATUS_SUCCESS, "section at the limit failed: %#lx\n", status );
+        memset( &view, 0, sizeof(view) );
+        view.SectionHandle = section;
+        status = pNtAlpcCreateSectionView( port, 0, &view );
+        ok_(file, line)( status == STATUS_INVALID_VIEW_SIZE, "view of all of it: %#lx\n", status );
+        if (!status) delete_view_( file, line, port, view.ViewBase );
+    }
+
+    if (max_total)
+    {
+        /* callers with a total have a view limit below the section limit, so
+         * the section of max_section is there, and leaves no room for another */
+        status = pNtAlpcCreatePortSection( port, 0, NULL, max_section, &second, &actual );
+        ok_(file, line)( status == STATUS_QUOTA_EXCEEDED, "sections over the total: %#lx\n", status );
+        if (!status) delete_section_( file, line, port, second );
+        /* what is deleted counts no more */
+        delete_section_( file, line, port, section );
+        status = pNtAlpcCreatePortSection( port, 0, NULL, max_section, &second, &actual );
+        ok_(file, line)( status == STATUS_SUCCESS, "section after deleting one failed: %#lx\n", status );
+        if (!status) delete_section_( file, line, port, second );
+    }
+    else delete_section_( file, line, port, section );
+}
+
+static void client_limits( const char *name )
+{
+    ALPC_PORT_ATTRIBUTES attrs;
+    HANDLE port;
+
+    init_limit_attrs( &attrs, CLIENT_LIMIT_SECTION, ~(SIZE_T)0, 0 );
+    if (!(port = client_connect_( __FILE__, __LINE__, name, 0, 0, &attrs ))) return;
+    check_limits( port, CLIENT_LIMIT_SECTION, CLIENT_LIMIT_SECTION, 0 );
+    sync_request( port, "limits-done", NULL, "ok" );
+    client_close( port );
+}
+
+static void test_limits( BOOL process )
+{
+    ALPC_PORT_ATTRIBUTES attrs;
+    ALPC_HANDLE section;
+    recv_attrs rattrs;
+    struct session s;
+    NTSTATUS status;
+    SIZE_T actual;
+    alpc_msg msg;
+
+    memset( &s, 0, sizeof(s) );
+    make_name( s.name, bno_dir, "limits" );
+    init_limit_attrs( &attrs, LIMIT_SECTION, LIMIT_VIEW, LIMIT_TOTAL );
+    if (!(s.port = create_port_( __FILE__, __LINE__, s.name, 0, 0, &attrs ))) goto done;
+    if (!process) check_limits( s.port, LIMIT_SECTION, LIMIT_VIEW, LIMIT_TOTAL );
+    if (!start_client( &s.client, process, "limits", s.name )) goto done;
+    if (!session_accept( &s )) goto done;
+    if (process) check_limits( s.comm, LIMIT_SECTION, LIMIT_VIEW, LIMIT_TOTAL );
+    if (!expect_request( s.port, &msg, &rattrs, "limits-done" )) goto done;
+    reply_msg( s.comm, &msg, "ok" );
+    expect_closed( s.port );
+
+    /* 0 and SIZE_MAX are no limit (OV passes SIZE_MAX, TC 0) */
+    init_limit_attrs( &attrs, 0, ~(SIZE_T)0, 0 );
+    NtClose( s.port );
+    s.port = create_port_( __FILE__, __LINE__, s.name, 0, 0, &attrs );
+    if (s.port)
+    {
+        status = pNtAlpcCreatePortSection( s.port, 0, NULL, 0x100000, &section, &actual );
+        ok( status == STATUS_SUCCESS, "section without a limit failed: %#lx\n", status );
+        if (!status) delete_section( s.port, section );
+    }
+done:
+    session_end( &s );
+}
+
+
 /***********************************************************************
  * 4. After all of the above, a plain connection still works
  */
@@ -1508,6 +1673,7 @@ static const struct client_scenario client_scenarios[] =
     { "handles", client_handles },
     { "handles-denied", client_handles_denied },
     { "views", client_views },
+    { "limits", client_limits },
     { "ping", client_ping },
 };
 
@@ -1533,6 +1699,7 @@ START_TEST(alpc_attrs)
     start_watchdog( 150000 );
 
 #define RUN(call) do { if (!too_many_timeouts()) call; } while (0)
+    RUN( test_set_information() );
     /* the client in a thread of this process, then in a child process */
     for (process = 0; process < 2; process++)
     {
@@ -1541,6 +1708,7 @@ START_TEST(alpc_attrs)
         RUN( test_handles( process ) );
         RUN( test_handles_denied( process ) );
         RUN( test_views( process ) );
+        RUN( test_limits( process ) );
         RUN( test_still_works( process ) );
         winetest_pop_context();
     }

@@ -125,6 +125,9 @@ struct port
     client_ptr_t       views[2];       /* views to unmap from the port's process when it goes:
                                           the client's section, then the server's */
     unsigned int       dup_types;      /* ALPC: object types that messages to this port may pass */
+    mem_size_t         max_section;    /* ALPC: largest port section, 0 for no limit */
+    mem_size_t         max_view;       /* ALPC: largest view of one */
+    mem_size_t         max_total;      /* ALPC: all its port sections together */
     struct completion *completion;     /* ALPC: told of every message queued */
     apc_param_t        completion_key;
 };
@@ -268,6 +271,7 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->server_view_size = 0;
     port->views[0] = port->views[1] = 0;
     port->dup_types      = 0;
+    port->max_section    = port->max_view = port->max_total = 0;
     port->completion     = NULL;
     port->completion_key = 0;
     port_queue_init( &port->queue );
@@ -925,6 +929,9 @@ DECL_HANDLER(alpc_accept_connect)
     if (!(server = create_port( PORT_SERVER, client->conn->flags, client->conn->max_msg_len,
                                 client->conn->max_info_len )))
         goto failed;
+    server->max_section = client->conn->max_section;
+    server->max_view    = client->conn->max_view;
+    server->max_total   = client->conn->max_total;
 
     info_len = min( info_len, client->max_info_len );
     free( client->info );
@@ -1518,6 +1525,17 @@ DECL_HANDLER(alpc_set_completion)
 }
 
 /* make a section usable for views passed through a port */
+/* the port sections made through a port, together */
+static mem_size_t port_sections_size( struct port *port )
+{
+    struct alpc_handle *handle;
+    mem_size_t total = 0;
+
+    LIST_FOR_EACH_ENTRY( handle, &alpc_handles, struct alpc_handle, entry )
+        if (handle->port == port && handle->kind == ALPC_HANDLE_SECTION) total += handle->size;
+    return total;
+}
+
 DECL_HANDLER(alpc_create_section)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
@@ -1525,7 +1543,10 @@ DECL_HANDLER(alpc_create_section)
     struct object *mapping;
 
     if (!port) return;
-    if ((mapping = get_section_obj( current->process, req->section )))
+    if (port->max_section && req->size > port->max_section) set_error( STATUS_SECTION_TOO_BIG );
+    else if (port->max_total && port_sections_size( port ) + req->size > port->max_total)
+        set_error( STATUS_QUOTA_EXCEEDED );
+    else if ((mapping = get_section_obj( current->process, req->section )))
     {
         if ((section = create_alpc_handle( port, ALPC_HANDLE_SECTION, mapping )))
         {
@@ -1537,7 +1558,6 @@ DECL_HANDLER(alpc_create_section)
     release_object( port );
 }
 
-/* a port section, to map a view of it */
 DECL_HANDLER(alpc_get_section)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
@@ -1548,7 +1568,19 @@ DECL_HANDLER(alpc_get_section)
     {
         reply->section = alloc_handle( current->process, section->obj, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
         reply->size    = section->size;
+        reply->max_view = port->max_view;
     }
+    release_object( port );
+}
+
+DECL_HANDLER(alpc_set_limits)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+
+    if (!port) return;
+    port->max_section = req->max_section;
+    port->max_view    = req->max_view;
+    port->max_total   = req->max_total;
     release_object( port );
 }
 

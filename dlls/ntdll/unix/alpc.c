@@ -362,6 +362,33 @@ static void set_received_attributes( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr,
 }
 
 
+/* a limit of SIZE_MAX is none, as 0 is */
+static mem_size_t port_limit( SIZE_T limit )
+{
+    return limit == ~(SIZE_T)0 ? 0 : limit;
+}
+
+/* the section and view limits of ALPC_PORT_ATTRIBUTES, where it sets any */
+static NTSTATUS set_port_limits( HANDLE port, const ALPC_PORT_ATTRIBUTES *port_attr )
+{
+    unsigned int ret;
+
+    if (!port_attr || !(port_limit( port_attr->MaxSectionSize ) | port_limit( port_attr->MaxViewSize ) |
+                        port_limit( port_attr->MaxTotalSectionSize )))
+        return STATUS_SUCCESS;
+    SERVER_START_REQ( alpc_set_limits )
+    {
+        req->handle      = wine_server_obj_handle( port );
+        req->max_section = port_limit( port_attr->MaxSectionSize );
+        req->max_view    = port_limit( port_attr->MaxViewSize );
+        req->max_total   = port_limit( port_attr->MaxTotalSectionSize );
+        ret = wine_server_call( req );
+    }
+    SERVER_END_REQ;
+    return ret;
+}
+
+
 /***********************************************************************
  *             NtAlpcCreatePort (NTDLL.@)
  */
@@ -370,6 +397,7 @@ NTSTATUS WINAPI NtAlpcCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr,
 {
     SIZE_T max_len = ALPC_MAX_MESSAGE_LENGTH;
     ULONG flags = 0, dup_types = 0;
+    unsigned int ret;
 
     TRACE( "(%p,%p,%p)\n", handle, attr, port_attr );
     if (port_attr)
@@ -380,7 +408,13 @@ NTSTATUS WINAPI NtAlpcCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr,
         if (flags & ~ALPC_PORFLG_VALID) return STATUS_INVALID_PARAMETER;
         if (max_len > ALPC_MAX_MESSAGE_LENGTH) return STATUS_INVALID_PARAMETER;
     }
-    return port_create( handle, attr, 0, max_len, flags, dup_types );
+    if ((ret = port_create( handle, attr, 0, max_len, flags, dup_types ))) return ret;
+    if ((ret = set_port_limits( *handle, port_attr )))
+    {
+        NtClose( *handle );
+        *handle = 0;
+    }
+    return ret;
 }
 
 /* NtAlpcConnectPort and NtAlpcConnectPortEx: the connection port is named by conn_attr */
@@ -446,6 +480,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
     }
     SERVER_END_REQ;
     free( objattr );
+    if (!ret) ret = set_port_limits( port, port_attr );
 
     if (!ret && !(flags & ALPC_SYNC_CONNECTION))
     {
@@ -573,7 +608,7 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
     free( data );
     if (ret || !accept) return ret;
 
-    if ((ret = NtCompleteConnectPort( comm )))
+    if ((ret = set_port_limits( comm, port_attr )) || (ret = NtCompleteConnectPort( comm )))
     {
         NtClose( comm );
         return ret;
@@ -765,7 +800,7 @@ NTSTATUS WINAPI NtAlpcDeletePortSection( HANDLE port, ULONG flags, ALPC_HANDLE s
 NTSTATUS WINAPI NtAlpcCreateSectionView( HANDLE port, ULONG flags, ALPC_DATA_VIEW_ATTR *view )
 {
     HANDLE section = 0;
-    SIZE_T size = 0;
+    SIZE_T size = 0, max_view = 0;
     void *base;
     unsigned int ret;
 
@@ -778,13 +813,15 @@ NTSTATUS WINAPI NtAlpcCreateSectionView( HANDLE port, ULONG flags, ALPC_DATA_VIE
         req->id     = HandleToULong( view->SectionHandle );
         if (!(ret = wine_server_call( req )))
         {
-            section = wine_server_ptr_handle( reply->section );
-            size    = reply->size;
+            section  = wine_server_ptr_handle( reply->section );
+            size     = reply->size;
+            max_view = reply->max_view;
         }
     }
     SERVER_END_REQ;
     if (ret) return ret;
-    if (view->ViewSize > size) ret = STATUS_INVALID_VIEW_SIZE;
+    if (view->ViewSize > size || (max_view && (view->ViewSize ? view->ViewSize : size) > max_view))
+        ret = STATUS_INVALID_VIEW_SIZE;
     else if (!(ret = map_port_view( port, section, view->ViewSize ? view->ViewSize : size, &base )))
     {
         view->ViewBase = base;
@@ -950,6 +987,16 @@ NTSTATUS WINAPI NtAlpcQueryInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS
             len < offsetof( SID, SubAuthority[((SID *)info)->SubAuthorityCount] ))
             return STATUS_INVALID_PARAMETER;
         break;
+    case AlpcPortInformation:
+    case AlpcAssociateCompletionPortInformation:
+    case AlpcMessageZoneInformation:
+    case AlpcRegisterCompletionListInformation:
+    case AlpcUnregisterCompletionListInformation:
+    case AlpcAdjustCompletionListConcurrencyCountInformation:
+    case AlpcRegisterCallbackInformation:
+    case AlpcCompletionListRundownInformation:
+        /* guess: classes that are only ever set cannot be queried */
+        return STATUS_INVALID_INFO_CLASS;
     default:
         FIXME( "class %d not supported\n", class );
         return STATUS_NOT_IMPLEMENTED;
@@ -991,9 +1038,24 @@ NTSTATUS WINAPI NtAlpcSetInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS c
                                       ULONG len )
 {
     const ALPC_PORT_ASSOCIATE_COMPLETION_PORT *assoc = info;
+    const ALPC_PORT_MESSAGE_ZONE_INFORMATION *zone = info;
     unsigned int ret;
 
     TRACE( "(%p,%d,%p,%u)\n", port, class, info, (int)len );
+    if (class == AlpcMessageZoneInformation)
+    {
+        if (len != sizeof(*zone)) return STATUS_INFO_LENGTH_MISMATCH;
+        if (!zone || !zone->Buffer || !zone->Size) return STATUS_INVALID_PARAMETER;
+        SERVER_START_REQ( alpc_query_port )
+        {
+            req->handle = wine_server_obj_handle( port );
+            ret = wine_server_call( req );
+        }
+        SERVER_END_REQ;
+        /* the kernel builds completion-list messages in the zone, and we have no completion lists */
+        if (!ret) FIXME( "message zone %p size %#x is not used\n", zone->Buffer, (int)zone->Size );
+        return ret;
+    }
     if (class != AlpcAssociateCompletionPortInformation)
     {
         FIXME( "class %d not supported\n", class );
