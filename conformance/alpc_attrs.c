@@ -1141,6 +1141,106 @@ done:
  */
 
 /* the server's three ports: no duplication, semaphores only, one handle at a time */
+/* Attributes go with a connection request and with the server's answer
+ * (NtAlpcConnectPort's out and in attributes, NtAlpcAcceptConnectPort's;
+ * the issue, guess for the details): an event each way, set by the side
+ * that receives it. */
+static void client_connect_attrs( const char *name )
+{
+    ALPC_PORT_ATTRIBUTES pattrs;
+    LARGE_INTEGER timeout;
+    UNICODE_STRING str;
+    WCHAR buffer[MAX_PATH];
+    handle_attrs hattrs;
+    recv_attrs attrs;
+    HANDLE port = NULL, event, received;
+    NTSTATUS status;
+    alpc_msg msg;
+    SIZE_T len;
+
+    init_unicode( &str, buffer, name );
+    init_port_attrs( &pattrs, DUP_FLAGS, ALPC_PORFLG_OBJECT_TYPE_ALL );
+
+    /* a handle the client does not have: no request reaches the server */
+    set_msg( &msg, "bad-handle" );
+    len = sizeof(msg);
+    status = pNtAlpcConnectPort( &port, &str, NULL, &pattrs, ALPC_SYNC_CONNECTION, NULL, &msg.h, &len,
+                                 init_handle_attrs( &hattrs, ALPC_HANDLEFLG_DUPLICATE_SAME_ACCESS,
+                                                    (HANDLE)0xdead0, 0, 0 ),
+                                 NULL, relative_timeout( &timeout, CLIENT_WAIT ));
+    ok( status == STATUS_INVALID_HANDLE, "connecting with a bogus handle: %#lx\n", status );
+    if (!status) NtClose( port );
+
+    event = new_event( FALSE );
+    set_msg( &msg, "with-event" );
+    len = sizeof(msg);
+    port = NULL;
+    status = pNtAlpcConnectPort( &port, &str, NULL, &pattrs, ALPC_SYNC_CONNECTION, NULL, &msg.h, &len,
+                                 init_handle_attrs( &hattrs, ALPC_HANDLEFLG_DUPLICATE_SAME_ACCESS, event, 0, 0 ),
+                                 init_recv_attrs( &attrs ), relative_timeout( &timeout, CLIENT_WAIT ));
+    if (status == STATUS_TIMEOUT) note_timeout();
+    ok( status == STATUS_SUCCESS, "NtAlpcConnectPort with a handle failed: %#lx\n", status );
+    if (status)
+    {
+        CloseHandle( event );
+        return;
+    }
+    ok( MSG_TYPE( &msg ) == LPC_CONNECTION_REPLY, "type %#x\n", msg.h.u2.s2.Type );
+    check_data( &msg, "welcome" );
+    /* the server's event, which it set before it accepted */
+    received = check_recv_handle( &attrs, ALPC_PORFLG_OBJECT_TYPE_EVENT, QUERY_ACCESS );
+    if (received)
+    {
+        ok( is_signaled( received ), "the handle from the server is not to its event\n" );
+        CloseHandle( received );
+    }
+    /* the server set this one through the handle it got with the request */
+    sync_request( port, "connect-attrs-check", NULL, "set" );
+    ok( is_signaled( event ), "the server's handle is not to this event\n" );
+    CloseHandle( event );
+    client_close( port );
+}
+
+static void test_connect_attrs( BOOL process )
+{
+    handle_attrs hattrs;
+    recv_attrs attrs;
+    struct session s;
+    HANDLE event = NULL, received;
+    NTSTATUS status;
+    alpc_msg msg;
+
+    if (!session_init( &s, "connect-attrs", DUP_FLAGS, ALPC_PORFLG_OBJECT_TYPE_ALL )) goto done;
+    if (!start_client( &s.client, process, "connect-attrs", s.name )) goto done;
+    if (!expect_msg_( __FILE__, __LINE__, s.port, &msg, &attrs, LPC_CONNECTION_REQUEST, 2 * wait_time() ))
+        goto done;
+    check_data( &msg, "with-event" );
+    received = check_recv_handle( &attrs, ALPC_PORFLG_OBJECT_TYPE_EVENT, EVENT_ALL_ACCESS );
+    if (received)
+    {
+        ok( SetEvent( received ), "SetEvent failed: %lu\n", GetLastError() );
+        CloseHandle( received );
+    }
+
+    event = new_event( TRUE );
+    make_reply( &msg, &msg, "welcome" );
+    status = pNtAlpcAcceptConnectPort( &s.comm, s.port, 0, NULL, NULL, s.context, &msg.h,
+                                       init_handle_attrs( &hattrs, 0, event, ALPC_PORFLG_OBJECT_TYPE_EVENT,
+                                                          QUERY_ACCESS ), TRUE );
+    ok( status == STATUS_SUCCESS, "NtAlpcAcceptConnectPort with a handle failed: %#lx\n", status );
+    if (status)
+    {
+        s.comm = NULL;
+        goto done;
+    }
+    if (!expect_request( s.port, &msg, &attrs, "connect-attrs-check" )) goto done;
+    reply_msg( s.comm, &msg, "set" );
+    expect_closed( s.port );
+done:
+    if (event) CloseHandle( event );
+    session_end( &s );
+}
+
 static const char *denied_suffix[3] = { "", "-semaphores", "-single" };
 
 static void client_handles_denied( const char *name )
@@ -1674,6 +1774,7 @@ static const struct client_scenario client_scenarios[] =
     { "handles-denied", client_handles_denied },
     { "views", client_views },
     { "limits", client_limits },
+    { "connect-attrs", client_connect_attrs },
     { "ping", client_ping },
 };
 
@@ -1709,6 +1810,7 @@ START_TEST(alpc_attrs)
         RUN( test_handles_denied( process ) );
         RUN( test_views( process ) );
         RUN( test_limits( process ) );
+        RUN( test_connect_attrs( process ) );
         RUN( test_still_works( process ) );
         winetest_pop_context();
     }

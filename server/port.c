@@ -110,8 +110,7 @@ struct port
     struct list        connect_entry;  /* client port: in connecting_ports */
     struct list        waiter_entry;   /* client port: in connect_waiters */
     obj_handle_t       connect_handle; /* client port: the connecting thread's handle */
-    void              *info;           /* client port: connection information from the server */
-    data_size_t        info_len;
+    struct port_msg   *connect_reply;  /* client port: the server's answer, until it is taken */
     int                imp_level;      /* client port: SECURITY_QUALITY_OF_SERVICE */
     int                dynamic_tracking;
     struct token      *token;          /* client port: its token, captured for static tracking */
@@ -257,8 +256,7 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->connect_waiting = 0;
     port->connect_async  = 0;
     port->connect_msg    = NULL;
-    port->info           = NULL;
-    port->info_len       = 0;
+    port->connect_reply  = NULL;
     port->imp_level      = SecurityAnonymous;
     port->dynamic_tracking = 0;
     port->token          = NULL;
@@ -612,7 +610,7 @@ static void port_destroy( struct object *obj )
     list_remove( &port->conn_entry );
     list_remove( &port->connect_entry );
     list_remove( &port->waiter_entry );
-    free( port->info );
+    if (port->connect_reply) port_msg_free( port->connect_reply );
     if (port->token) release_object( port->token );
     if (port->conn) release_object( port->conn );
     if (port->owner) release_object( port->owner );
@@ -743,6 +741,10 @@ static struct object *get_section_obj( struct process *process, obj_handle_t han
 }
 
 /* create a connection port */
+static int attach_msg( struct port_msg *msg, struct port *port, struct port *target, const void *data,
+                       data_size_t size );
+static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_size );
+
 DECL_HANDLER(alpc_create_port)
 {
     struct port *port;
@@ -788,20 +790,22 @@ DECL_HANDLER(alpc_connect_port)
     unsigned int access = PORT_CONNECT;
     const struct sid *sid;
     const void *info;
-    data_size_t info_len;
+    data_size_t info_len, size;
     struct port_msg *msg;
     struct object *section = NULL;
 
     if (!objattr) return;
-    sid = get_req_data_after_objattr( objattr, &info_len );
-    if (req->sid_len > info_len || (req->sid_len && !sid_valid_size( sid, req->sid_len )))
+    sid = get_req_data_after_objattr( objattr, &size );
+    if (req->sid_len > size || (req->sid_len && !sid_valid_size( sid, req->sid_len )) ||
+        req->info_size > size - req->sid_len)
     {
         if (root) release_object( root );
         set_error( STATUS_INVALID_PARAMETER );
         return;
     }
     info = (const char *)sid + req->sid_len;
-    info_len -= req->sid_len;
+    info_len = req->info_size;
+    size -= req->sid_len + info_len;
     if (req->section && !(section = get_section_obj( current->process, req->section )))
     {
         if (root) release_object( root );
@@ -826,7 +830,13 @@ DECL_HANDLER(alpc_connect_port)
         info_len = min( info_len, conn->max_info_len );
         if ((client = create_port( PORT_CLIENT, req->flags, conn->max_msg_len, conn->max_info_len )))
         {
-            if ((msg = port_msg_alloc( PORT_MSG_CONNECTION_REQUEST, info, info_len )))
+            msg = port_msg_alloc( PORT_MSG_CONNECTION_REQUEST, info, info_len );
+            if (msg && size && !attach_msg( msg, client, conn, (const char *)info + req->info_size, size ))
+            {
+                port_msg_free( msg );
+                msg = NULL;
+            }
+            if (msg)
             {
                 client->conn           = (struct port *)grab_object( conn );
                 client->connect_status = STATUS_PENDING;
@@ -836,8 +846,8 @@ DECL_HANDLER(alpc_connect_port)
                 client->connect_waiting = !(req->options & PORT_CONNECT_ASYNC);
                 client->connect_async  = !!(req->options & PORT_CONNECT_ASYNC);
                 client->imp_level      = req->imp_level;
-                client->dynamic_tracking = req->dynamic_tracking;
-                if (!req->dynamic_tracking)
+                client->dynamic_tracking = !!(req->options & PORT_CONNECT_DYNAMIC);
+                if (!client->dynamic_tracking)
                     client->token = token_duplicate( thread_get_impersonation_token( current ), 0,
                                                      req->imp_level, NULL, NULL, 0, NULL, 0 );
                 client->connect_msg    = msg;
@@ -885,7 +895,13 @@ DECL_HANDLER(alpc_connect_result)
         reply->remote_base = port->remote_base;
         reply->server_view_base = port->views[1];
         reply->server_view_size = port->server_view_size;
-        set_reply_data( port->info, min( port->info_len, get_reply_max_size() ));
+        if (port->connect_reply)
+        {
+            reply->info_size = min( port->connect_reply->size, get_reply_max_size() );
+            reply_msg_data( port->connect_reply, req->want, reply->info_size );
+            port_msg_free( port->connect_reply );
+            port->connect_reply = NULL;
+        }
     }
     release_object( port );
 }
@@ -895,8 +911,9 @@ DECL_HANDLER(alpc_accept_connect)
 {
     struct port *client, *server;
     const void *info = get_req_data();
-    data_size_t info_len = get_req_data_size();
+    data_size_t info_len = req->info_size, size = get_req_data_size();
     obj_handle_t section = 0, process = 0;
+    struct port_msg *msg;
     struct port *conn = NULL;
 
     if (req->port && !(conn = get_port_obj( current->process, req->port, 0 ))) return;
@@ -911,6 +928,11 @@ DECL_HANDLER(alpc_accept_connect)
     if (&client->connect_entry == &connecting_ports)
     {
         set_error( STATUS_REPLY_MESSAGE_MISMATCH );
+        return;
+    }
+    if (info_len > size)
+    {
+        set_error( STATUS_INVALID_PARAMETER );
         return;
     }
     if (!req->accept)
@@ -933,15 +955,19 @@ DECL_HANDLER(alpc_accept_connect)
     server->max_view    = client->conn->max_view;
     server->max_total   = client->conn->max_total;
 
-    info_len = min( info_len, client->max_info_len );
-    free( client->info );
-    client->info = NULL;
-    if (info_len && !(client->info = memdup( info, info_len )))
+    /* the server's answer: its connection information, and for ALPC what it attaches */
+    if (!(msg = port_msg_alloc( PORT_MSG_CONNECTION_REPLY, info, min( info_len, client->max_info_len ))) ||
+        (size > info_len && !attach_msg( msg, client->conn, client, (const char *)info + info_len,
+                                         size - info_len )))
     {
+        if (msg) port_msg_free( msg );
         release_object( server );
         goto failed;
     }
-    client->info_len = info_len;
+    msg->client_pid = current->process->id;
+    msg->client_tid = current->id;
+    if (client->connect_reply) port_msg_free( client->connect_reply );
+    client->connect_reply = msg;
     server->conn     = (struct port *)grab_object( client->conn );
     server->context  = req->context;
     list_add_tail( &client->conn->server_ports, &server->conn_entry );
@@ -1006,10 +1032,9 @@ DECL_HANDLER(alpc_complete_connect)
 
         client->connect_status = STATUS_SUCCESS;
         port->completing = NULL;
-        if (client->connect_async && (msg = port_msg_alloc( PORT_MSG_CONNECTION_REPLY, NULL, 0 )))
+        if (client->connect_async && (msg = client->connect_reply))
         {
-            msg->client_pid = current->process->id;
-            msg->client_tid = current->id;
+            client->connect_reply = NULL;
             queue_msg( client, msg );
         }
         wake_up( &client->obj, 0 );

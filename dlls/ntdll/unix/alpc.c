@@ -119,6 +119,15 @@ static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct por
     return STATUS_SUCCESS;
 }
 
+/* what the receiver takes besides data; the sender's SID is always kept, for AlpcMessageSidInformation */
+static void init_recv_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct port_attach *attach )
+{
+    attach->want = PORT_WANT_SENDER;
+    if (attr && (attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE)) attach->want |= PORT_WANT_HANDLES;
+    if (attr && (attr->AllocatedAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE)) attach->want |= PORT_WANT_VIEW;
+    attach->received = FALSE;
+}
+
 /* What a received message carried stays queryable with
  * NtAlpcQueryInformationMessage: the last few messages' are kept. */
 struct received_info
@@ -428,14 +437,18 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
     const LPC_MESSAGE *lpc = NULL;
     const LARGE_INTEGER *wait_until;
     LARGE_INTEGER deadline;
+    struct port_attach attach;
+    LPC_MESSAGE header;
     unsigned char *data;
     HANDLE port = 0;
-    data_size_t objlen, size = 0, sid_len = 0;
+    data_size_t objlen, size = 0, sid_len = 0, room;
     ULONG port_flags = 0;
     unsigned int ret;
 
     if (!handle || !conn_attr->ObjectName) return STATUS_INVALID_PARAMETER;
     if ((ret = check_attributes( out_attr, TRUE )) || (ret = check_attributes( in_attr, FALSE ))) return ret;
+    if ((ret = get_send_attach( out_attr, &attach ))) return ret;
+    init_recv_attach( in_attr, &attach );
     if (port_attr)
     {
         if (port_attr->Flags & ~ALPC_PORFLG_VALID) return STATUS_INVALID_PARAMETER;
@@ -456,7 +469,8 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
         sid_len = offsetof( SID, SubAuthority[required->SubAuthorityCount] );
     }
     *handle = 0;
-    if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
+    room = PORT_MAX_DATA + sizeof(attach.recv) + sizeof(attach.handles) + sizeof(attach.sid);
+    if (!(data = malloc( room ))) return STATUS_NO_MEMORY;
     if (size) memcpy( data, lpc->Data, size );
 
     if ((ret = alloc_object_attributes( conn_attr, &objattr, &objlen )))
@@ -469,13 +483,16 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
         req->access           = PORT_ALL_ACCESS;
         req->flags            = port_flags;
         req->imp_level        = qos.ImpersonationLevel;
-        req->dynamic_tracking = qos.ContextTrackingMode == SECURITY_DYNAMIC_TRACKING;
+        req->info_size        = size;
         req->sid_len          = sid_len;
         req->dup_types        = port_attr ? port_attr->DupObjectTypes : 0;
-        req->options          = (flags & ALPC_SYNC_CONNECTION) ? 0 : PORT_CONNECT_ASYNC;
+        req->options          = ((flags & ALPC_SYNC_CONNECTION) ? 0 : PORT_CONNECT_ASYNC) |
+                                (qos.ContextTrackingMode == SECURITY_DYNAMIC_TRACKING ? PORT_CONNECT_DYNAMIC : 0);
         wine_server_add_data( req, objattr, objlen );
         wine_server_add_data( req, sid, sid_len );
         wine_server_add_data( req, data, size );
+        wine_server_add_data( req, &attach.send, sizeof(attach.send) );
+        wine_server_add_data( req, attach.handles, attach.send.handle_count * sizeof(port_handle_t) );
         if (!(ret = wine_server_call( req ))) port = wine_server_ptr_handle( reply->handle );
     }
     SERVER_END_REQ;
@@ -496,25 +513,27 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
         SERVER_START_REQ( alpc_connect_result )
         {
             req->handle = wine_server_obj_handle( port );
-            wine_server_set_reply( req, data, PORT_MAX_DATA );
-            if (!(ret = wine_server_call( req ))) size = wine_server_reply_size( reply );
+            req->want   = attach.want;
+            wine_server_set_reply( req, data, room );
+            if (!(ret = wine_server_call( req )))
+            {
+                size = reply->info_size;
+                port_get_recv_attach( &attach, data + size, wine_server_reply_size( reply ) - size );
+            }
         }
         SERVER_END_REQ;
 
         if (!ret)
         {
-            if (msg)
-            {
-                LPC_MESSAGE *out = (LPC_MESSAGE *)msg;
-                ULONG room = len ? *len : lpc->MessageSize;
+            LPC_MESSAGE *out = msg ? (LPC_MESSAGE *)msg : &header;
+            ULONG max_size = msg ? (len ? *len : lpc->MessageSize) : 0;
 
-                size = min( size, room > PORT_HEADER_SIZE ? room - PORT_HEADER_SIZE : 0 );
-                port_fill_header( out, LPC_CONNECTION_REPLY, size, 0, GetCurrentProcessId(),
-                                  GetCurrentThreadId(), 0, 0 );
-                memcpy( out->Data, data, size );
-                if (len) *len = PORT_HEADER_SIZE + size;
-            }
-            if (in_attr) in_attr->ValidAttributes = 0;
+            size = min( size, max_size > PORT_HEADER_SIZE ? max_size - PORT_HEADER_SIZE : 0 );
+            port_fill_header( out, LPC_CONNECTION_REPLY, size, 0, GetCurrentProcessId(),
+                              GetCurrentThreadId(), 0, 0 );
+            memcpy( out->Data, data, size );
+            if (msg && len) *len = PORT_HEADER_SIZE + size;
+            set_received_attributes( port, in_attr, out, NULL, &attach );
             free( data );
             *handle = port;
             return STATUS_SUCCESS;
@@ -577,6 +596,7 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
                                          void *context, PORT_MESSAGE *msg,
                                          ALPC_MESSAGE_ATTRIBUTES *msg_attr, BOOLEAN accept )
 {
+    struct port_attach attach;
     const LPC_MESSAGE *lpc;
     unsigned char *data;
     HANDLE comm = 0;
@@ -586,7 +606,9 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
            context, msg, msg_attr, accept );
 
     if (!msg || (accept && !handle)) return STATUS_INVALID_PARAMETER;
-    if ((ret = get_message( msg, &lpc )) || (ret = check_attributes( msg_attr, TRUE ))) return ret;
+    if ((ret = get_message( msg, &lpc )) || (ret = check_attributes( msg_attr, TRUE )) ||
+        (ret = get_send_attach( msg_attr, &attach )))
+        return ret;
     if (handle) *handle = 0;
     if (!(data = malloc( PORT_MAX_DATA ))) return STATUS_NO_MEMORY;
     memcpy( data, lpc->Data, lpc->DataSize );
@@ -601,7 +623,10 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
         req->client_pid = HandleToULong( lpc->ClientId.UniqueProcess );
         req->client_tid = HandleToULong( lpc->ClientId.UniqueThread );
         req->accept     = accept;
+        req->info_size  = lpc->DataSize;
         wine_server_add_data( req, data, lpc->DataSize );
+        wine_server_add_data( req, &attach.send, sizeof(attach.send) );
+        wine_server_add_data( req, attach.handles, attach.send.handle_count * sizeof(port_handle_t) );
         if (!(ret = wine_server_call( req ))) comm = wine_server_ptr_handle( reply->handle );
     }
     SERVER_END_REQ;
@@ -647,13 +672,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         max_data = min( *len, ALPC_MAX_MESSAGE_LENGTH ) - PORT_HEADER_SIZE;
     }
 
-    /* what the receiver takes besides data; the sender's SID is always kept, for AlpcMessageSidInformation */
-    attach.want = PORT_WANT_SENDER;
-    if (recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_HANDLE_ATTRIBUTE))
-        attach.want |= PORT_WANT_HANDLES;
-    if (recv_attr && (recv_attr->AllocatedAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE))
-        attach.want |= PORT_WANT_VIEW;
-    attach.received = FALSE;
+    init_recv_attach( recv_attr, &attach );
 
     if (send)
     {

@@ -112,7 +112,7 @@ void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_i
 }
 
 /* what a received message carries, as wineserver laid it out after the data */
-static void get_recv_attach( struct port_attach *attach, const unsigned char *ptr, data_size_t size )
+void port_get_recv_attach( struct port_attach *attach, const unsigned char *ptr, data_size_t size )
 {
     const port_recv_attach_t *info = (const port_recv_attach_t *)ptr;
     const port_handle_t *handles = (const port_handle_t *)(info + 1);
@@ -170,7 +170,7 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
                 tid         = reply->client_tid;
                 ctx         = reply->context;
                 size        = reply->data_size;
-                if (attach) get_recv_attach( attach, data + size, wine_server_reply_size( reply ) - size );
+                if (attach) port_get_recv_attach( attach, data + size, wine_server_reply_size( reply ) - size );
             }
             else if (ret == STATUS_BUFFER_TOO_SMALL && needed) *needed = PORT_HEADER_SIZE + reply->total;
         }
@@ -377,13 +377,14 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
         req->access           = PORT_ALL_ACCESS;
         req->flags            = ALPC_PORFLG_LPC_MODE;
         req->imp_level        = qos->ImpersonationLevel;
-        req->dynamic_tracking = qos->ContextTrackingMode == SECURITY_DYNAMIC_TRACKING;
+        req->info_size        = size;
         req->sid_len          = sid_len;
         req->section          = wine_server_obj_handle( view ? view->SectionHandle : 0 );
         req->view_offset      = view ? view->SectionOffset : 0;
         req->view_size        = view_size;
         req->view_base        = wine_server_client_ptr( base );
-        req->options          = server_view ? PORT_CONNECT_SERVER_VIEW : 0;
+        req->options          = (server_view ? PORT_CONNECT_SERVER_VIEW : 0) |
+                                (qos->ContextTrackingMode == SECURITY_DYNAMIC_TRACKING ? PORT_CONNECT_DYNAMIC : 0);
         wine_server_add_data( req, objattr, len );
         wine_server_add_data( req, sid, sid_len );
         wine_server_add_data( req, data, size );
@@ -408,7 +409,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
                 remote_base = reply->remote_base;
                 server_base = reply->server_view_base;
                 server_size = reply->server_view_size;
-                size = wine_server_reply_size( reply );
+                size = reply->info_size;
             }
         }
         SERVER_END_REQ;
@@ -513,6 +514,7 @@ NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, void *context, LPC_MESSAGE 
         req->client_tid  = tid;
         req->accept      = accept;
         req->server_view = view != NULL;
+        req->info_size   = size;
         wine_server_add_data( req, data, size );
         if (!(ret = wine_server_call( req )))
         {
@@ -642,7 +644,7 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
                 pid         = reply->client_pid;
                 tid         = reply->client_tid;
                 size        = reply->data_size;
-                if (attach) get_recv_attach( attach, data + size, wine_server_reply_size( reply ) - size );
+                if (attach) port_get_recv_attach( attach, data + size, wine_server_reply_size( reply ) - size );
             }
         }
         SERVER_END_REQ;

@@ -59,6 +59,7 @@ extern void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT
                               process_id_t pid, thread_id_t tid, ULONG id, ULONG_PTR callback_id );
 extern NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
                              ULONG msg_len, ULONG flags, ULONG dup_types );
+extern void port_get_recv_attach( struct port_attach *attach, const unsigned char *ptr, data_size_t size );
 extern NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async,
                                    const struct port_attach *attach, ULONG *id );
 extern NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data,
