@@ -354,8 +354,8 @@ static void free_wait( struct port_wait *wait )
     if (wait->msg) wait->msg->sender = NULL;
     list_remove( &wait->entry );
     if (wait->reply) port_msg_free( wait->reply );
-    free( wait->request );
-    free( wait->callback );
+    if (wait->request) port_msg_free( wait->request );
+    if (wait->callback) port_msg_free( wait->callback );
     if (wait->callee) release_object( wait->callee );
     if (wait->token) release_object( wait->token );
     release_object( wait->thread );
@@ -421,12 +421,14 @@ static void queue_notification( struct port *port, unsigned int type, client_ptr
 
 static void decide_connection( struct port *client, unsigned int status )
 {
+    struct port_msg *msg = client->connect_msg;
+
     list_remove( &client->connect_entry );
     list_init( &client->connect_entry );
-    if (client->connect_msg)
+    if (msg)
     {
-        unqueue_msg( client->conn, client->connect_msg );
-        free( client->connect_msg );
+        unqueue_msg( client->conn, msg );  /* which forgets client->connect_msg */
+        port_msg_free( msg );
     }
     client->connect_status = status;
     wake_up( &client->obj, 0 );
@@ -1375,7 +1377,7 @@ DECL_HANDLER(alpc_get_reply)
         reply->client_tid  = msg->client_tid;
         reply->data_size   = min( msg->size, get_reply_max_size() );
         set_reply_data( msg->data, reply->data_size );
-        free( msg );
+        port_msg_free( msg );
     }
     else if (wait->status == STATUS_PENDING) set_error( STATUS_PENDING );
     else
@@ -1415,7 +1417,7 @@ DECL_HANDLER(alpc_send_callback)
         /* the callback goes straight to the waiting thread, as received */
         if (!(wait = create_wait( port, caller->port, msg )))
         {
-            free( msg );
+            port_msg_free( msg );
             goto done;
         }
         wait->msg         = NULL;
