@@ -15,6 +15,7 @@ import pytest
 
 BIN = os.environ.get("CONFORMANCE_BIN", os.path.join(os.path.dirname(__file__), "..", "conformance", "bin"))
 WINE_LPC = os.environ.get("WINE_LPC", os.path.join(os.path.dirname(__file__), "..", "wine-lpc"))
+SERVER = os.environ.get("WINE_LPC_SERVER", os.path.join(os.path.dirname(WINE_LPC), "stage", "bin", "wineserver"))
 TIMEOUT = int(os.environ.get("CONFORMANCE_TIMEOUT", "180"))
 
 SUMMARY = re.compile(
@@ -62,12 +63,39 @@ def parse(returncode, output):
     return result
 
 
+# wineserver's dump of the objects left when it shuts down (DEBUG_OBJECTS, on in Wine's tree)
+LEAKED = re.compile(r"^0x[0-9a-f]+:\d+: .*$", re.M)
+
+
 class WinePrefix:
     def __init__(self, path, server):
         self.path = path
         self.env = dict(os.environ, WINEPREFIX=path, WINETEST_PLATFORM="windows")
         self.env.setdefault("WINEDEBUG", "fixme-all")
         self.server = server
+        self.server_log = None
+        self.server_proc = None
+
+    def start_server(self):
+        """Our own wineserver for the prefix, so that what it says at exit can be read."""
+        if not (self.server and os.path.exists(self.server)):
+            return
+        self.server_log = self.path + ".wineserver.log"
+        with open(self.server_log, "wb") as log:
+            self.server_proc = subprocess.Popen([self.server, "-f", "-p2"], env=self.env, stdout=log,
+                                                stderr=subprocess.STDOUT)
+
+    def shut_down(self):
+        """Waits for the wineserver to end as it does once every process is gone;
+        returns what it said, or None if it did not end by itself."""
+        if not self.server_proc:
+            return None
+        try:
+            self.server_proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            return None
+        with open(self.server_log, "rb") as log:
+            return log.read().decode("utf-8", "replace")
 
     def run(self, exe, *args, timeout=TIMEOUT):
         try:
@@ -88,14 +116,18 @@ class WinePrefix:
 @pytest.fixture(scope="session")
 def prefix():
     path = tempfile.mkdtemp(prefix="wine-lpc-prefix-")
-    os.rmdir(path)  # let wine create it, as on a first run
-    wp = WinePrefix(path, os.environ.get("WINE_LPC_SERVER"))
+    wp = WinePrefix(path, SERVER)
+    # the prefix is empty, as for a first run; the server needs the directory
+    wp.start_server()
     boot = subprocess.run([WINE_LPC, "wineboot.exe", "--init"], env=wp.env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=300)
     assert boot.returncode == 0 and os.path.isdir(os.path.join(path, "drive_c")), \
         "creating the prefix failed:\n" + boot.stdout.decode("utf-8", "replace")
     yield wp
     wp.kill()
+    if wp.server_proc:
+        wp.server_proc.wait(timeout=60)
+        os.unlink(wp.server_log)
     shutil.rmtree(path, ignore_errors=True)
 
 

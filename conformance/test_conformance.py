@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import BIN, check
+from conftest import BIN, LEAKED, check
 
 # make check names the programs; by hand, every one built is run.
 if os.environ.get("CONFORMANCE_TESTS"):
@@ -54,3 +54,13 @@ def test_demo(prefix):
         pytest.fail(f"the demo failed (exit code {result.returncode:#x})\n--- output ---\n{result.output}",
                     pytrace=False)
     assert "client 4 (Winelib): exit code 0" in result.output
+
+
+def test_wineserver_shuts_down_clean(prefix):
+    """Last: once every program is gone, wineserver ends by itself, and leaks nothing."""
+    assert prefix.server_proc, "the prefix's wineserver was not started by the harness"
+    said = prefix.shut_down()
+    assert said is not None, "wineserver did not end by itself after the programs"
+    leaked = LEAKED.findall(said)
+    assert not leaked, "wineserver leaked objects:\n" + "\n".join(leaked)
+    assert "crashed" not in said, said
