@@ -24,8 +24,9 @@
  * Built like lpc.c, with the same harness (port_test.h).  Most scenarios
  * run twice: once with the client in a second thread of this process, once
  * with the client in a child process ("alpc client SCENARIO PORTNAME"),
- * which reports through its own ok() calls and its exit code.  One scenario
- * puts the server in a child ("alpc server SCENARIO PORTNAME").
+ * which reports through its own ok() calls and its exit code.  A few
+ * scenarios put the server in a child ("alpc server SCENARIO PORTNAME"),
+ * to be killed.
  *
  * Nothing here may block without a bound: the server side receives with a
  * timeout, clients pass timeouts to their connects and synchronous requests
@@ -580,6 +581,21 @@ static BOOL expect_closed_( const char *file, int line, struct session *s )
     return TRUE;
 }
 
+/* the client is gone without closing its port: TC takes either notice for that */
+#define expect_gone(s) expect_gone_(__FILE__, __LINE__, s)
+static void expect_gone_( const char *file, int line, struct session *s )
+{
+    context_attrs attrs;
+    NTSTATUS status;
+    alpc_msg msg;
+    int type;
+
+    status = receive_msg( s->port, &msg, &attrs, wait_time() );
+    ok_(file, line)( status == STATUS_SUCCESS, "no notice of the client's death: %#lx\n", status );
+    type = MSG_TYPE( &msg );
+    ok_(file, line)( status || type == LPC_PORT_CLOSED || type == LPC_CLIENT_DIED, "type %#x\n", msg.h.u2.s2.Type );
+}
+
 static void session_end( struct session *s )
 {
     finish_client( &s->client );
@@ -587,6 +603,26 @@ static void session_end( struct session *s )
     if (s->port) NtClose( s->port );
     s->comm = s->port = NULL;
     close_handle( &s->go );
+}
+
+/* a new "ping" client process or thread on the session's port: a plain
+ * connection, a request and a close work */
+#define session_ping(s, p) session_ping_(__FILE__, __LINE__, s, p)
+static void session_ping_( const char *file, int line, struct session *s, BOOL process )
+{
+    context_attrs attrs;
+    alpc_msg msg;
+
+    if (s->comm) NtClose( s->comm );
+    s->comm = NULL;
+    if (!start_client( &s->client, process, "ping", s->name )) return;
+    if (!session_accept_( file, line, s, "ping-hello", "pong-welcome" )) return;
+    if (!expect_msg_( file, line, s->port, &msg, &attrs, LPC_REQUEST, wait_time() )) return;
+    check_data_( file, line, &msg, "ping" );
+    check_sender_( file, line, &msg.h, s->client.pid, s->client.tid );
+    check_context_( file, line, &attrs, &msg, s->context );
+    reply_msg_( file, line, s->comm, ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "pong" );
+    expect_closed_( file, line, s );
 }
 
 
@@ -1352,13 +1388,32 @@ static void client_send_close( const char *name )
     ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
 }
 
+/* what the gone client had queued arrives as LPC_CANCELED, count messages */
+#define expect_canceled(s, c) expect_canceled_(__FILE__, __LINE__, s, c)
+static BOOL expect_canceled_( const char *file, int line, struct session *s, int count )
+{
+    context_attrs attrs;
+    alpc_msg msg, reply;
+    NTSTATUS status;
+    int i;
+
+    for (i = 0; i < count; i++)
+    {
+        if (!expect_msg_( file, line, s->port, &msg, &attrs, LPC_CANCELED, wait_time() )) return FALSE;
+        check_sender_( file, line, &msg.h, s->client.pid, s->client.tid );
+        /* guess: a cancelled message is not one to reply to, as a withdrawn request */
+        make_reply( &reply, &msg, "too late" );
+        status = send_msg( s->port, ALPC_MSGFLG_RELEASE_MESSAGE, &reply );
+        ok_(file, line)( status == STATUS_REPLY_MESSAGE_MISMATCH, "reply to a cancelled message: %#lx\n", status );
+    }
+    return TRUE;
+}
+
 static void test_send_close( BOOL process )
 {
     context_attrs attrs;
     struct session s;
-    alpc_msg msg, reply;
-    NTSTATUS status;
-    int i;
+    alpc_msg msg;
 
     if (!session_start( &s, "send-close", process )) goto done;
     if (!session_accept( &s, NULL, NULL )) goto done;
@@ -1368,15 +1423,7 @@ static void test_send_close( BOOL process )
     /* the client's messages are all queued before it is gone */
     finish_client( &s.client );
 
-    for (i = 0; i < 2; i++)
-    {
-        if (!expect_msg( s.port, &msg, &attrs, LPC_CANCELED )) goto done;
-        check_sender( &msg.h, s.client.pid, s.client.tid );
-        /* guess: a cancelled message is not one to reply to */
-        make_reply( &reply, &msg, "too late" );
-        status = send_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &reply );
-        ok( status != STATUS_SUCCESS, "reply to a cancelled message succeeded\n" );
-    }
+    if (!expect_canceled( &s, 2 )) goto done;
     expect_closed( &s );
     expect_no_msg( s.port, 100 );
 done:
@@ -1551,7 +1598,6 @@ static void test_client_killed( BOOL pending )
     alpc_msg msg, reply;
     NTSTATUS status;
     DWORD ret;
-    int type;
 
     if (!session_start( &s, pending ? "killed-pending" : "killed", TRUE )) goto done;
     if (!session_accept( &s, NULL, NULL )) goto done;
@@ -1578,12 +1624,158 @@ static void test_client_killed( BOOL pending )
             "reply to a dead client: %#lx\n", status );
     }
 
-    /* TC takes either notice for the end of a client */
-    status = receive_msg( s.port, &msg, &attrs, wait_time() );
-    ok( status == STATUS_SUCCESS, "no notice of the client's death: %#lx\n", status );
-    type = MSG_TYPE( &msg );
-    ok( status || type == LPC_PORT_CLOSED || type == LPC_CLIENT_DIED, "type %#x\n", msg.h.u2.s2.Type );
+    expect_gone( &s );
 done:
+    session_end( &s );
+}
+
+/* a client process killed with a datagram and an asynchronous request
+ * still queued at the server */
+static void client_killed_queued( const char *name )
+{
+    char event_name[MAX_PATH];
+    NTSTATUS status;
+    HANDLE port, sent;
+    alpc_msg msg;
+
+    sprintf( event_name, "%s-sent", leaf( name ));
+    sent = OpenEventA( EVENT_MODIFY_STATE, FALSE, event_name );
+    ok( sent != NULL, "OpenEvent(%s) failed: %lu\n", event_name, GetLastError() );
+    if (!sent || !(port = client_connect( name, 0, NULL, NULL ))) return;
+    sync_request( port, "alive", "ok" );
+    set_msg( &msg, "queued datagram" );
+    status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
+    ok( status == STATUS_SUCCESS, "datagram failed: %#lx\n", status );
+    set_msg( &msg, "queued request" );
+    status = send_msg( port, 0, &msg );
+    ok( status == STATUS_SUCCESS, "asynchronous request failed: %#lx\n", status );
+    SetEvent( sent );
+    Sleep( 20000 );
+    ok( 0, "client was not killed\n" );
+}
+
+/* as a closed port's (OV), a dead client's queued messages are cancelled */
+static void test_client_killed_queued(void)
+{
+    context_attrs attrs;
+    struct session s;
+    HANDLE sent = NULL;
+    alpc_msg msg;
+    DWORD ret;
+
+    if (!session_init( &s, bno_dir, "killed-queued" )) goto done;
+    if (!(sent = create_event( s.name, "sent" ))) goto done;
+    if (!start_client( &s.client, TRUE, "killed-queued", s.name )) goto done;
+    if (!session_accept( &s, NULL, NULL )) goto done;
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "alive" );
+    reply_msg( s.comm, ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "ok" );
+    ret = WaitForSingleObject( sent, wait_time() );
+    ok( ret == WAIT_OBJECT_0, "the client did not send\n" );
+    if (ret) note_timeout();
+    kill_client( &s.client );
+    if (ret) goto done;
+
+    if (!expect_canceled( &s, 2 )) goto done;
+    expect_gone( &s );
+    expect_no_msg( s.port, 100 );
+done:
+    if (sent) CloseHandle( sent );
+    session_end( &s );
+}
+
+/* a client process killed while its connection request waits for the
+ * server: in a synchronous NtAlpcConnectPort, or after an asynchronous one,
+ * waiting for LPC_CONNECTION_REPLY */
+static void client_killed_connecting( const char *name, BOOL async )
+{
+    ALPC_PORT_ATTRIBUTES attrs;
+    LARGE_INTEGER timeout;
+    UNICODE_STRING str;
+    WCHAR buffer[MAX_PATH];
+    char event_name[MAX_PATH];
+    HANDLE port = NULL, connecting;
+    NTSTATUS status;
+    alpc_msg msg;
+    SIZE_T len = sizeof(msg);
+
+    sprintf( event_name, "%s-connecting", leaf( name ));
+    connecting = OpenEventA( EVENT_MODIFY_STATE, FALSE, event_name );
+    ok( connecting != NULL, "OpenEvent(%s) failed: %lu\n", event_name, GetLastError() );
+    if (!connecting) return;
+    set_msg( &msg, "dying-hello" );
+    if (!async)
+    {
+        /* the server cannot tell when the request is queued: it gives it a moment */
+        SetEvent( connecting );
+        status = try_connect( name, NULL, &msg, 20000, &port );
+        ok( 0, "NtAlpcConnectPort returned %#lx\n", status );
+        return;
+    }
+    init_unicode( &str, buffer, name );
+    init_port_attrs( &attrs, 0, MAX_MESSAGE_LENGTH );
+    status = pNtAlpcConnectPort( &port, &str, NULL, &attrs, 0, NULL, &msg.h, &len, NULL, NULL,
+                                 relative_timeout( &timeout, CLIENT_WAIT ));
+    ok( status == STATUS_SUCCESS, "asynchronous NtAlpcConnectPort failed: %#lx\n", status );
+    if (status) return;
+    SetEvent( connecting );
+    status = receive_msg( port, &msg, NULL, 20000 );
+    ok( 0, "receive returned %#lx\n", status );
+}
+
+static void client_killed_connecting_sync( const char *name )
+{
+    client_killed_connecting( name, FALSE );
+}
+
+static void client_killed_connecting_async( const char *name )
+{
+    client_killed_connecting( name, TRUE );
+}
+
+static void test_client_killed_connecting( BOOL async )
+{
+    const char *scenario = async ? "killed-connecting-async" : "killed-connecting";
+    HANDLE connecting = NULL;
+    context_attrs attrs;
+    struct session s;
+    NTSTATUS status;
+    alpc_msg msg;
+    DWORD ret;
+
+    if (!session_init( &s, bno_dir, scenario )) goto done;
+    if (!(connecting = create_event( s.name, "connecting" ))) goto done;
+
+    /* killed once the server has the request: accepting it fails and gives
+     * no port (guess; ours finds no such request) */
+    if (!start_client( &s.client, TRUE, scenario, s.name )) goto done;
+    if (!expect_msg_( __FILE__, __LINE__, s.port, &msg, &attrs, LPC_CONNECTION_REQUEST, 2 * wait_time() ))
+        goto done;
+    check_sender( &msg.h, s.client.pid, s.client.tid );
+    check_data( &msg, "dying-hello" );
+    kill_client( &s.client );
+    status = pNtAlpcAcceptConnectPort( &s.comm, s.port, 0, NULL, NULL, s.context, &msg.h, NULL, TRUE );
+    ok( status == STATUS_REPLY_MESSAGE_MISMATCH || status == STATUS_PORT_DISCONNECTED,
+        "accepting a dead client: %#lx\n", status );
+    if (status) s.comm = NULL;
+    /* guess: a connection that never was is not reported closed */
+    expect_no_msg( s.port, 100 );
+
+    /* killed before the server took it: the request is withdrawn (guess) */
+    ResetEvent( connecting );
+    if (!start_client( &s.client, TRUE, scenario, s.name )) goto done;
+    ret = WaitForSingleObject( connecting, 2 * wait_time() );
+    ok( ret == WAIT_OBJECT_0, "the client did not connect\n" );
+    if (ret) note_timeout();
+    if (!ret && !async) Sleep( 100 );
+    kill_client( &s.client );
+    if (ret) goto done;
+    expect_no_msg( s.port, 100 );
+
+    /* and the port serves the next client */
+    session_ping( &s, TRUE );
+done:
+    if (connecting) CloseHandle( connecting );
     session_end( &s );
 }
 
@@ -1644,14 +1836,95 @@ done:
     session_end( &s );
 }
 
-/* a server in a child process, killed while the client waits for a reply */
+/* the server dies while the client is connected and idle */
+static void client_server_killed_idle( const char *name )
+{
+    char event_name[MAX_PATH];
+    NTSTATUS status;
+    HANDLE port, dead;
+    alpc_msg msg;
+    DWORD ret;
+
+    sprintf( event_name, "%s-dead", leaf( name ));
+    dead = OpenEventA( SYNCHRONIZE, FALSE, event_name );
+    ok( dead != NULL, "OpenEvent(%s) failed: %lu\n", event_name, GetLastError() );
+    if (!dead || !(port = client_connect( name, 0, NULL, NULL ))) return;
+    sync_request( port, "alive", "ok" );
+    ret = WaitForSingleObject( dead, CLIENT_WAIT );
+    ok( ret == WAIT_OBJECT_0, "the server was not killed\n" );
+    CloseHandle( dead );
+
+    set_msg( &msg, "datagram" );
+    status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
+    ok( status == STATUS_PORT_DISCONNECTED, "datagram: %#lx\n", status );
+    set_msg( &msg, "asynchronous request" );
+    status = send_msg( port, 0, &msg );
+    ok( status == STATUS_PORT_DISCONNECTED, "asynchronous request: %#lx\n", status );
+    /* guess: a receive says so at once, by its status or by a notice */
+    status = receive_msg( port, &msg, NULL, CLIENT_WAIT );
+    ok( status == STATUS_PORT_DISCONNECTED || (!status && MSG_TYPE( &msg ) == LPC_PORT_CLOSED),
+        "receive: %#lx, type %#x\n", status, status ? 0 : msg.h.u2.s2.Type );
+    status = NtClose( port );
+    ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
+}
+
+/* the server dies before it accepts an asynchronous connect, then a synchronous one */
+static void client_server_killed_connecting( const char *name )
+{
+    ALPC_PORT_ATTRIBUTES attrs;
+    LARGE_INTEGER timeout;
+    UNICODE_STRING str;
+    WCHAR buffer[MAX_PATH];
+    HANDLE async_port = NULL, port;
+    NTSTATUS status;
+    alpc_msg msg;
+    SIZE_T len = sizeof(msg);
+
+    init_unicode( &str, buffer, name );
+    init_port_attrs( &attrs, 0, MAX_MESSAGE_LENGTH );
+    set_msg( &msg, "async-hello" );
+    status = pNtAlpcConnectPort( &async_port, &str, NULL, &attrs, 0, NULL, &msg.h, &len, NULL, NULL,
+                                 relative_timeout( &timeout, CLIENT_WAIT ));
+    ok( status == STATUS_SUCCESS, "asynchronous NtAlpcConnectPort failed: %#lx\n", status );
+
+    /* guess: as if refused; a timeout would mean it waited for a dead server */
+    set_msg( &msg, "sync-hello" );
+    status = try_connect( name, NULL, &msg, CLIENT_WAIT, &port );
+    if (status == STATUS_TIMEOUT) note_timeout();
+    ok( status == STATUS_PORT_CONNECTION_REFUSED || status == STATUS_PORT_DISCONNECTED,
+        "NtAlpcConnectPort: %#lx\n", status );
+    if (NT_SUCCESS( status ) && port) NtClose( port );
+
+    /* guess: the asynchronous one gets no LPC_CONNECTION_REPLY, its receive
+     * fails as a refused one's does (OV) */
+    if (async_port)
+    {
+        status = receive_msg( async_port, &msg, NULL, CLIENT_WAIT );
+        ok( status == STATUS_PORT_CONNECTION_REFUSED || status == STATUS_PORT_DISCONNECTED,
+            "receive on the asynchronous port: %#lx, type %#x\n", status, status ? 0 : msg.h.u2.s2.Type );
+        status = NtClose( async_port );
+        ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
+    }
+
+    /* the port's name went with its server */
+    status = try_connect( name, NULL, NULL, CLIENT_WAIT, &port );
+    ok( status == STATUS_OBJECT_NAME_NOT_FOUND, "NtAlpcConnectPort after the server died: %#lx\n", status );
+    if (NT_SUCCESS( status ) && port) NtClose( port );
+}
+
+/* A server in a child process, to be killed once it sets "got": after
+ * taking two connection requests without accepting them ("no-accept"),
+ * after accepting one and taking a request it does not answer ("pending")
+ * or answers ("idle"). */
 static void run_server( const char *scenario, const char *name )
 {
+    BOOL accept = strcmp( scenario, "no-accept" );
     context_attrs attrs;
     HANDLE port, comm = NULL, ready, got;
     NTSTATUS status;
     alpc_msg msg;
     char event_name[MAX_PATH];
+    int i;
 
     sprintf( event_name, "%s-ready", leaf( name ));
     ready = OpenEventA( EVENT_MODIFY_STATE, FALSE, event_name );
@@ -1661,37 +1934,50 @@ static void run_server( const char *scenario, const char *name )
     if (!(port = create_port( name, MAX_MESSAGE_LENGTH ))) return;
     SetEvent( ready );
 
-    status = receive_msg( port, &msg, &attrs, 10000 );
-    ok( !status && MSG_TYPE( &msg ) == LPC_CONNECTION_REQUEST, "%#lx, type %#x\n", status,
-        status ? 0 : msg.h.u2.s2.Type );
-    if (status) return;
-    status = pNtAlpcAcceptConnectPort( &comm, port, 0, NULL, NULL, NULL, &msg.h, NULL, TRUE );
-    ok( status == STATUS_SUCCESS, "NtAlpcAcceptConnectPort failed: %#lx\n", status );
-    status = receive_msg( port, &msg, &attrs, 10000 );
-    ok( !status && MSG_TYPE( &msg ) == LPC_REQUEST, "%#lx, type %#x\n", status, status ? 0 : msg.h.u2.s2.Type );
-    if (!strcmp( scenario, "pending" )) SetEvent( got );
+    for (i = 0; i < (accept ? 1 : 2); i++)
+    {
+        status = receive_msg( port, &msg, &attrs, 10000 );
+        ok( !status && MSG_TYPE( &msg ) == LPC_CONNECTION_REQUEST, "%#lx, type %#x\n", status,
+            status ? 0 : msg.h.u2.s2.Type );
+        if (status) return;
+    }
+    if (accept)
+    {
+        status = pNtAlpcAcceptConnectPort( &comm, port, 0, NULL, NULL, NULL, &msg.h, NULL, TRUE );
+        ok( status == STATUS_SUCCESS, "NtAlpcAcceptConnectPort failed: %#lx\n", status );
+        status = receive_msg( port, &msg, &attrs, 10000 );
+        ok( !status && MSG_TYPE( &msg ) == LPC_REQUEST, "%#lx, type %#x\n", status,
+            status ? 0 : msg.h.u2.s2.Type );
+        if (status) return;
+        if (!strcmp( scenario, "idle" ))
+            reply_msg( comm, ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "ok" );
+    }
+    SetEvent( got );
     Sleep( 20000 );
     ok( 0, "server was not killed\n" );
 }
 
-static void test_server_killed(void)
+/* the server process is killed at the point its scenario reaches; the
+ * client thread learns it at once, not when its timeout runs out */
+static void test_server_killed( const char *scenario, const char *client_scenario )
 {
     PROCESS_INFORMATION pi;
     struct client client;
     char name[MAX_PATH];
-    HANDLE ready, got, handles[2];
+    HANDLE ready, got, dead, handles[2];
     DWORD ret;
 
-    make_name( name, bno_dir, "server-killed" );
+    make_name( name, bno_dir, client_scenario );
     ready = create_event( name, "ready" );
     got = create_event( name, "got" );
-    if (!start_child( "server", "pending", name, FALSE, &pi )) goto done;
+    dead = create_event( name, "dead" );
+    if (!start_child( "server", scenario, name, FALSE, &pi )) goto done;
     CloseHandle( pi.hThread );
     handles[0] = ready;
     handles[1] = pi.hProcess;
     ret = WaitForMultipleObjects( 2, handles, FALSE, 2 * wait_time() );
     ok( ret == WAIT_OBJECT_0, "server did not start: %#lx\n", ret );
-    if (ret == WAIT_OBJECT_0 && start_client( &client, FALSE, "server-gone", name ))
+    if (ret == WAIT_OBJECT_0 && start_client( &client, FALSE, client_scenario, name ))
     {
         handles[0] = got;
         ret = WaitForMultipleObjects( 2, handles, FALSE, 2 * wait_time() );
@@ -1699,6 +1985,9 @@ static void test_server_killed(void)
         if (ret == WAIT_TIMEOUT) note_timeout();
         TerminateProcess( pi.hProcess, 0x77 );
         ok( !WaitForSingleObject( pi.hProcess, wait_time() ), "server did not die\n" );
+        SetEvent( dead );
+        if (WaitForSingleObject( client.handle, wait_time() ) == WAIT_TIMEOUT)
+            ok( 0, "the client still waits\n" );
         finish_client( &client );
     }
     TerminateProcess( pi.hProcess, 0x77 );
@@ -1706,6 +1995,7 @@ static void test_server_killed(void)
 done:
     CloseHandle( ready );
     CloseHandle( got );
+    CloseHandle( dead );
 }
 
 
@@ -2139,19 +2429,9 @@ static void client_ping( const char *name )
 
 static void test_still_works( BOOL process )
 {
-    context_attrs attrs;
     struct session s;
-    alpc_msg msg;
 
-    if (!session_start( &s, "ping", process )) goto done;
-    if (!session_accept( &s, "ping-hello", "pong-welcome" )) goto done;
-    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
-    check_data( &msg, "ping" );
-    check_sender( &msg.h, s.client.pid, s.client.tid );
-    check_context( &attrs, &msg, s.context );
-    reply_msg( s.comm, ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "pong" );
-    expect_closed( &s );
-done:
+    if (session_init( &s, bno_dir, "ping" )) session_ping( &s, process );
     session_end( &s );
 }
 
@@ -2171,7 +2451,12 @@ static const struct client_scenario client_scenarios[] =
     { "send-close", client_send_close },
     { "killed", client_killed_idle },
     { "killed-pending", client_killed_pending },
+    { "killed-queued", client_killed_queued },
+    { "killed-connecting", client_killed_connecting_sync },
+    { "killed-connecting-async", client_killed_connecting_async },
     { "server-gone", client_server_gone },
+    { "server-killed-idle", client_server_killed_idle },
+    { "server-killed-connecting", client_server_killed_connecting },
     { "lpc-client", client_lpc },
     { "alpc-client", client_alpc },
     { "many", client_many },
@@ -2233,7 +2518,12 @@ START_TEST(alpc)
     /* killing makes sense for a process only */
     RUN( test_client_killed( FALSE ) );
     RUN( test_client_killed( TRUE ) );
-    RUN( test_server_killed() );
+    RUN( test_client_killed_queued() );
+    RUN( test_client_killed_connecting( FALSE ) );
+    RUN( test_client_killed_connecting( TRUE ) );
+    RUN( test_server_killed( "no-accept", "server-killed-connecting" ));
+    RUN( test_server_killed( "idle", "server-killed-idle" ));
+    RUN( test_server_killed( "pending", "server-gone" ));
     RUN( test_concurrent() );
     RUN( test_still_works( TRUE ) );
 #undef RUN
