@@ -1156,18 +1156,45 @@ static void client_listen( const char *name )
     ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
 }
 
+/* a receive buffer of exactly the port's longest message, at the end of the
+ * accessible memory: the receiving calls write no further (RO: the port's
+ * MaxMessageLength bounds what they write) */
+static lpc_msg *guarded_buffer(void)
+{
+    static char *base;
+    DWORD old;
+
+    if (!base)
+    {
+        base = VirtualAlloc( NULL, 0x2000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE );
+        ok( base != NULL, "VirtualAlloc failed: %lu\n", GetLastError() );
+        if (!base) return NULL;
+        ok( VirtualProtect( base + 0x1000, 0x1000, PAGE_NOACCESS, &old ), "VirtualProtect failed\n" );
+    }
+    return (lpc_msg *)(base + 0x1000 - MAX_MESSAGE_LENGTH);
+}
+
 static void test_listen( BOOL process )
 {
     struct receive_call call;
     struct session s;
+    LARGE_INTEGER timeout;
     NTSTATUS status;
     HANDLE thread;
-    lpc_msg msg;
+    lpc_msg msg, *guarded;
     void *context;
 
     if (!session_start( &s, "listen", process, FALSE )) goto done;
-    thread = start_receive( &call, s.port, TRUE, NULL, FALSE );
+    if (!(guarded = guarded_buffer())) goto done;
+    memset( &call, 0, sizeof(call) );
+    call.port = s.port;
+    call.listen = TRUE;
+    call.buffer = guarded;
+    call.status = 0xdeadbeef;
+    thread = CreateThread( NULL, 0, receive_proc, &call, 0, NULL );
+    ok( thread != NULL, "CreateThread failed: %lu\n", GetLastError() );
     if (!wait_thread( thread, wait_time() )) goto done;
+    memcpy( &call.msg, guarded, MAX_MESSAGE_LENGTH );
     ok( call.status == STATUS_SUCCESS, "NtListenPort failed: %#lx\n", call.status );
     if (call.status) goto done;
     ok( call.msg.h.u2.s2.Type == LPC_CONNECTION_REQUEST, "type %#x\n", call.msg.h.u2.s2.Type );
@@ -1184,7 +1211,9 @@ static void test_listen( BOOL process )
     }
     status = pNtCompleteConnectPort( s.comm );
     ok( status == STATUS_SUCCESS, "NtCompleteConnectPort failed: %#lx\n", status );
-    if (!expect_msg( s.port, &context, &msg, LPC_PORT_CLOSED )) goto done;
+    status = pNtReplyWaitReceivePortEx( s.port, &context, NULL, &guarded->h, relative_timeout( &timeout, wait_time() ));
+    ok( status == STATUS_SUCCESS, "NtReplyWaitReceivePortEx into a buffer of MaxMessageLength: %#lx\n", status );
+    if (!status) ok( guarded->h.u2.s2.Type == LPC_PORT_CLOSED, "type %#x\n", guarded->h.u2.s2.Type );
 done:
     session_end( &s );
 }

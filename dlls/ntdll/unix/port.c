@@ -138,7 +138,9 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
     unsigned int ret;
 
     if (!msg) return STATUS_INVALID_PARAMETER;
-    port_probe_write( msg, PORT_HEADER_SIZE + max_data );
+    /* an ALPC caller says how large its buffer is; an LPC caller's holds the
+     * port's longest message, which is not known here before one arrives */
+    port_probe_write( msg, PORT_HEADER_SIZE + (mode == RECEIVE_WHOLE ? max_data : 0) );
     if (context) port_probe_write( context, sizeof(*context) );
     if (!(data = malloc( max( room, 1 )))) return STATUS_NO_MEMORY;
     timeout = port_get_deadline( timeout, &deadline );
@@ -180,6 +182,7 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
         {
             TRACE( "%p: type %u id %u from %04x.%04x, %u bytes\n", handle, (int)type, (int)id,
                    pid, tid, size );
+            port_probe_write( msg, PORT_HEADER_SIZE + size );
             port_fill_header( msg, type, size, data_info, pid, tid, id, callback_id );
             memcpy( msg->Data, data, size );
             if (context) *context = wine_server_get_ptr( ctx );
