@@ -1301,6 +1301,102 @@ done:
 }
 
 
+/* ALPC_MSGFLG_WAIT_ALERTABLE: a receive that waits runs the thread's user
+ * APCs and ends with STATUS_USER_APC; without it they wait (guess, as for
+ * NtWaitForSingleObject's Alertable) */
+static void WINAPI count_apc( ULONG_PTR arg )
+{
+    (*(LONG *)arg)++;
+}
+
+static void test_alertable(void)
+{
+    LARGE_INTEGER timeout;
+    alpc_msg msg;
+    HANDLE port;
+    NTSTATUS status;
+    LONG count = 0;
+    SIZE_T len;
+
+    status = pNtAlpcCreatePort( &port, NULL, NULL );
+    ok( status == STATUS_SUCCESS, "NtAlpcCreatePort failed: %#lx\n", status );
+    if (status) return;
+    ok( QueueUserAPC( count_apc, GetCurrentThread(), (ULONG_PTR)&count ), "QueueUserAPC failed\n" );
+
+    len = sizeof(msg);
+    status = pNtAlpcSendWaitReceivePort( port, 0, NULL, NULL, &msg.h, &len, NULL, relative_timeout( &timeout, 50 ));
+    ok( status == STATUS_TIMEOUT, "receive, not alertable: %#lx\n", status );
+    ok( count == 0, "the APC ran %ld times\n", count );
+
+    len = sizeof(msg);
+    status = pNtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_WAIT_ALERTABLE, NULL, NULL, &msg.h, &len, NULL,
+                                         relative_timeout( &timeout, wait_time() ));
+    ok( status == STATUS_USER_APC, "alertable receive: %#lx\n", status );
+    ok( count == 1, "the APC ran %ld times\n", count );
+
+    /* with no APC queued it times out as any receive */
+    len = sizeof(msg);
+    status = pNtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_WAIT_ALERTABLE, NULL, NULL, &msg.h, &len, NULL,
+                                         relative_timeout( &timeout, 50 ));
+    ok( status == STATUS_TIMEOUT, "alertable receive without an APC: %#lx\n", status );
+    NtClose( port );
+}
+
+/* The connection port's security descriptor applies to NtAlpcConnectPort:
+ * a DACL that grants nothing refuses even its owner's connection; a NULL
+ * DACL lets anyone connect (object manager rules). */
+static void test_port_security(void)
+{
+    SECURITY_DESCRIPTOR sd;
+    ALPC_PORT_ATTRIBUTES attrs;
+    OBJECT_ATTRIBUTES attr;
+    LARGE_INTEGER timeout;
+    UNICODE_STRING str;
+    WCHAR buffer[MAX_PATH];
+    char name[MAX_PATH];
+    ACL acl;
+    HANDLE port = NULL, client = NULL;
+    NTSTATUS status;
+
+    make_name( name, bno_dir, "security" );
+    InitializeSecurityDescriptor( &sd, SECURITY_DESCRIPTOR_REVISION );
+    InitializeAcl( &acl, sizeof(acl), ACL_REVISION );
+    SetSecurityDescriptorDacl( &sd, TRUE, &acl, FALSE );
+    init_attr( &attr, &str, buffer, name );
+    attr.SecurityDescriptor = &sd;
+    init_port_attrs( &attrs, 0, MAX_MESSAGE_LENGTH );
+    status = pNtAlpcCreatePort( &port, &attr, &attrs );
+    ok( status == STATUS_SUCCESS, "NtAlpcCreatePort with an empty DACL failed: %#lx\n", status );
+    if (status) return;
+    status = pNtAlpcConnectPort( &client, &str, NULL, &attrs, ALPC_SYNC_CONNECTION, NULL, NULL, NULL, NULL, NULL,
+                                 relative_timeout( &timeout, 100 ));
+    ok( status == STATUS_ACCESS_DENIED, "connecting through an empty DACL: %#lx\n", status );
+    if (!status) NtClose( client );
+    /* nothing reached the port */
+    expect_no_msg( port, 0 );
+    NtClose( port );
+
+    SetSecurityDescriptorDacl( &sd, TRUE, NULL, FALSE );
+    status = pNtAlpcCreatePort( &port, &attr, &attrs );
+    ok( status == STATUS_SUCCESS, "NtAlpcCreatePort with a NULL DACL failed: %#lx\n", status );
+    if (status) return;
+    client = NULL;
+    status = pNtAlpcConnectPort( &client, &str, NULL, &attrs, 0, NULL, NULL, NULL, NULL, NULL, NULL );
+    ok( status == STATUS_SUCCESS, "asynchronous connect through a NULL DACL failed: %#lx\n", status );
+    if (!status)
+    {
+        context_attrs cattrs;
+        HANDLE refused;
+        alpc_msg msg;
+
+        if (expect_msg( port, &msg, &cattrs, LPC_CONNECTION_REQUEST ))
+            pNtAlpcAcceptConnectPort( &refused, port, 0, NULL, NULL, NULL, &msg.h, NULL, FALSE );
+        NtClose( client );
+    }
+    NtClose( port );
+}
+
+
 /***********************************************************************
  * 4. Disconnection, closing and death
  */
@@ -2369,6 +2465,13 @@ static void client_bad( const char *name )
     status = send_msg( port, ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
     ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "reply to nothing: %#lx\n", status );
 
+    /* guess: flags that are no ALPC_MSGFLG_* are refused, and nothing is sent */
+    set_msg( &msg, "wrong flags" );
+    status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE | 0x8, &msg );
+    ok( status == STATUS_INVALID_PARAMETER, "datagram with flag 0x8: %#lx\n", status );
+    status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE | 0x01000000, &msg );
+    ok( status == STATUS_INVALID_PARAMETER, "datagram with flag 0x01000000: %#lx\n", status );
+
     /* an attribute buffer with bits that are no attribute's */
     init_context_attrs( &attrs );
     attrs.header.AllocatedAttributes |= 0x00000001;
@@ -2495,6 +2598,8 @@ START_TEST(alpc)
 #define RUN(call) do { if (!too_many_timeouts()) call; } while (0)
     RUN( test_create_port() );
     RUN( test_connect_timeout() );
+    RUN( test_alertable() );
+    RUN( test_port_security() );
 
     /* the client in a thread of this process, then in a child process */
     for (process = 0; process < 2; process++)

@@ -48,6 +48,12 @@ WINE_DEFAULT_DEBUG_CHANNEL(alpc);
                            ALPC_PORFLG_WAKE_POLICY1 | ALPC_PORFLG_WAKE_POLICY2 | ALPC_PORFLG_WAKE_POLICY3 | \
                            ALPC_PORFLG_DIRECT_MESSAGE | ALPC_PORFLG_ALLOW_MULTIHANDLE_ATTRIBUTE)
 
+/* the NtAlpcSendWaitReceivePort flags there are; WOW64_CALL's value differs between sources */
+#define ALPC_MSGFLG_VALID (ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_LPC_MODE | ALPC_MSGFLG_RELEASE_MESSAGE | \
+                           ALPC_MSGFLG_SYNC_REQUEST | ALPC_MSGFLG_TRACK_PORT_REFERENCES | \
+                           ALPC_MSGFLG_WAIT_USER_MODE | ALPC_MSGFLG_WAIT_ALERTABLE | \
+                           ALPC_MSGFLG_WAIT_CHARGE_POLICY | ALPC_MSGFLG_WOW64_CALL | 0x40000000)
+
 /* a message's data and its declared lengths, checked as the server will check them */
 static NTSTATUS get_message( const PORT_MESSAGE *msg, const LPC_MESSAGE **lpc )
 {
@@ -539,7 +545,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
             return STATUS_SUCCESS;
         }
         if (ret != STATUS_PENDING) break;
-        ret = port_wait( port, wait_until );
+        ret = port_wait( port, wait_until, FALSE );
     }
     free( data );
     if (port) NtClose( port );
@@ -663,6 +669,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
 
     if ((ret = check_attributes( send_attr, TRUE )) || (ret = check_attributes( recv_attr, FALSE )))
         return ret;
+    if (flags & ~ALPC_MSGFLG_VALID) return STATUS_INVALID_PARAMETER;
     if ((flags & ALPC_MSGFLG_SYNC_REQUEST) && !send) return STATUS_INVALID_PARAMETER;
     if (recv)
     {
@@ -706,7 +713,8 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     }
     if (!recv) return STATUS_SUCCESS;
 
-    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, &needed, &attach );
+    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE,
+                                !!(flags & ALPC_MSGFLG_WAIT_ALERTABLE), &needed, &attach );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
     if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;

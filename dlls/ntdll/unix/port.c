@@ -78,9 +78,9 @@ NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
 }
 
 /* wait on a port until the server has something for this thread */
-NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout )
+NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout, BOOL alertable )
 {
-    NTSTATUS status = NtWaitForSingleObject( handle, FALSE, timeout );
+    NTSTATUS status = NtWaitForSingleObject( handle, alertable, timeout );
 
     if (status == STATUS_WAIT_0) return STATUS_SUCCESS;
     return status;
@@ -129,8 +129,8 @@ void port_get_recv_attach( struct port_attach *attach, const unsigned char *ptr,
 /* take the next message, waiting until there is one; a message longer than
  * max_data is truncated, or with RECEIVE_WHOLE left queued and its size returned */
 NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
-                               const LARGE_INTEGER *timeout, enum port_receive_mode mode, ULONG *needed,
-                               struct port_attach *attach )
+                               const LARGE_INTEGER *timeout, enum port_receive_mode mode, BOOL alertable,
+                               ULONG *needed, struct port_attach *attach )
 {
     ULONG room = max_data + (attach ? sizeof(attach->recv) + sizeof(attach->handles) + sizeof(attach->sid) : 0);
     LARGE_INTEGER deadline;
@@ -189,7 +189,7 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
             break;
         }
         if (ret != STATUS_PENDING) break;
-        if ((ret = port_wait( handle, timeout ))) break;
+        if ((ret = port_wait( handle, timeout, alertable ))) break;
     }
     free( data );
     return ret;
@@ -441,7 +441,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
             return STATUS_SUCCESS;
         }
         if (ret != STATUS_PENDING) break;
-        ret = port_wait( port, NULL );
+        ret = port_wait( port, NULL, FALSE );
     }
     if (port) NtClose( port );
     if (base) NtUnmapViewOfSection( NtCurrentProcess(), base );
@@ -455,7 +455,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
 NTSTATUS WINAPI NtListenPort( HANDLE handle, LPC_MESSAGE *msg )
 {
     TRACE( "(%p,%p)\n", handle, msg );
-    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, NULL, NULL );
+    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, FALSE, NULL, NULL );
 }
 
 
@@ -664,7 +664,7 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
             break;
         }
         if (ret != STATUS_PENDING) break;
-        if ((ret = port_wait( handle, timeout )) == STATUS_TIMEOUT)
+        if ((ret = port_wait( handle, timeout, FALSE )) == STATUS_TIMEOUT)
         {
             /* the request is withdrawn; a late reply finds nobody */
             SERVER_START_REQ( alpc_cancel_message )
@@ -808,7 +808,7 @@ NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_ME
     port_probe_write( msg, PORT_HEADER_SIZE );
     if (reply && (status = NtReplyPort( handle, (LPC_MESSAGE *)reply ))) return status;
     return port_receive_message( handle, context, (LPC_MESSAGE *)msg, PORT_MAX_DATA, timeout, RECEIVE_ANY,
-                                 NULL, NULL );
+                                 FALSE, NULL, NULL );
 }
 
 

@@ -53,7 +53,7 @@ struct port_attach
 };
 
 extern void port_probe_write( void *ptr, SIZE_T size );
-extern NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout );
+extern NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout, BOOL alertable );
 extern const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline );
 extern void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
                               process_id_t pid, thread_id_t tid, ULONG id, ULONG_PTR callback_id );
@@ -68,6 +68,6 @@ extern NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg,
                                     const struct port_attach *attach );
 extern NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
                                       const LARGE_INTEGER *timeout, enum port_receive_mode mode,
-                                      ULONG *needed, struct port_attach *attach );
+                                      BOOL alertable, ULONG *needed, struct port_attach *attach );
 
 #endif /* __WINE_NTDLL_UNIX_PORT_PRIVATE_H */
