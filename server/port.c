@@ -435,10 +435,32 @@ static void decide_connection( struct port *client, unsigned int status )
 }
 
 /* break a connection from either end */
+/* what a client sent and the server did not take yet stays queued; for ALPC
+ * it becomes LPC_CANCELED (OV), and a sender waiting for a reply is told */
+static void cancel_queued( struct port *client )
+{
+    struct port_msg *msg;
+
+    LIST_FOR_EACH_ENTRY( msg, &client->conn->queue.msgs, struct port_msg, entry )
+    {
+        if (msg->origin != client) continue;
+        msg->origin = NULL;
+        if (client->flags & ALPC_PORFLG_LPC_MODE) continue;
+        if (msg->type == PORT_MSG_REQUEST && msg->sender)
+        {
+            ((struct port_wait *)msg->sender)->msg = NULL;
+            end_wait( msg->sender, STATUS_PORT_DISCONNECTED );
+            msg->sender = NULL;
+        }
+        msg->type = PORT_MSG_CANCELED;
+    }
+}
+
 static void disconnect( struct port *server, struct port *client )
 {
     struct port_wait *wait, *next;
 
+    cancel_queued( client );
     server->peer = NULL;
     client->peer = NULL;
     if (server->completing == client)
@@ -454,26 +476,11 @@ static void disconnect( struct port *server, struct port *client )
     release_object( client );
 }
 
-/* a client port leaves its connection: what it sent and the server did not
- * take yet becomes LPC_CANCELED (ALPC), then the server hears LPC_PORT_CLOSED */
+/* a client port leaves its connection: the server hears LPC_PORT_CLOSED,
+ * after what the client queued (and disconnect cancels) */
 static void client_disconnect( struct port *port )
 {
     struct port *server = port->peer;
-    struct port_msg *msg;
-
-    LIST_FOR_EACH_ENTRY( msg, &port->conn->queue.msgs, struct port_msg, entry )
-    {
-        if (msg->origin != port) continue;
-        msg->origin = NULL;
-        if (port->flags & ALPC_PORFLG_LPC_MODE) continue;
-        if (msg->type == PORT_MSG_REQUEST && msg->sender)
-        {
-            ((struct port_wait *)msg->sender)->msg = NULL;
-            end_wait( msg->sender, STATUS_PORT_DISCONNECTED );
-            msg->sender = NULL;
-        }
-        msg->type = PORT_MSG_CANCELED;
-    }
 
     /* the client may be dying, so it is named as it connected */
     queue_notification( server->conn, PORT_MSG_PORT_CLOSED, server->context, port->connect_pid,
@@ -1585,6 +1592,7 @@ DECL_HANDLER(alpc_create_section)
     release_object( port );
 }
 
+/* a port section, to map a view of it */
 DECL_HANDLER(alpc_get_section)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
