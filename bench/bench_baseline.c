@@ -23,6 +23,12 @@
  * bytes and reads the 64 the server writes back (WriteFile + ReadFile on
  * each side).
  *
+ * "bench_baseline pipe-connect": the client opens the server's pipe and
+ * closes it; the server connects the instance, sees it closed and
+ * disconnects it for the next one (ConnectNamedPipe, ReadFile,
+ * DisconnectNamedPipe): the counterpart of ALPC's connect + accept +
+ * disconnect.
+ *
  * "bench_baseline event": two auto-reset events; the client sets one and
  * waits for the other (SetEvent + WaitForSingleObject on each side), with
  * 64 bytes copied each way through shared memory.
@@ -101,6 +107,71 @@ static int pipe_client( const char *name )
     measure( &s, pipe_op, &c, 200, budget_ms() );
     report_latency( "wine_pipe", "Wine named pipe ping-pong (baseline)", &s, NULL );
     CloseHandle( c.pipe );
+    free( s.v );
+    return 0;
+}
+
+/* one instance, connected and disconnected again for every client; a
+ * client that writes a byte before closing ends the server */
+static int pipe_connect_server(void)
+{
+    char name[MAX_PATH], buf[1];
+    HANDLE pipe, client;
+    DWORD got;
+
+    bench_init( "pipe-connect server" );
+    snprintf( name, sizeof(name), "\\\\.\\pipe\\wine-lpc-bench-connect-%u", (unsigned)GetCurrentProcessId() );
+    pipe = CreateNamedPipeA( name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT, 1,
+                             4096, 4096, 0, NULL );
+    if (pipe == INVALID_HANDLE_VALUE) fail( "CreateNamedPipe, error %u", (unsigned)GetLastError() );
+    client = start_client( "pipe-connect \"%s\"", name );
+    bench_step = "serving";
+    for (;;)
+    {
+        if (!ConnectNamedPipe( pipe, NULL ) && GetLastError() != ERROR_PIPE_CONNECTED)
+            fail( "ConnectNamedPipe, error %u", (unsigned)GetLastError() );
+        if (ReadFile( pipe, buf, sizeof(buf), &got, NULL ) && got) break;
+        if (GetLastError() != ERROR_BROKEN_PIPE) fail( "ReadFile, error %u", (unsigned)GetLastError() );
+        if (!DisconnectNamedPipe( pipe )) fail( "DisconnectNamedPipe, error %u", (unsigned)GetLastError() );
+    }
+    CloseHandle( pipe );
+    finish_client( client, 30000 );
+    return 0;
+}
+
+static HANDLE open_pipe( const char *name )
+{
+    HANDLE pipe;
+
+    while ((pipe = CreateFileA( name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL )) ==
+           INVALID_HANDLE_VALUE)
+    {
+        /* the server has not listened again yet */
+        if (GetLastError() != ERROR_PIPE_BUSY) fail( "CreateFile(%s), error %u", name, (unsigned)GetLastError() );
+        if (!WaitNamedPipeA( name, 10000 )) fail( "WaitNamedPipe(%s), error %u", name, (unsigned)GetLastError() );
+    }
+    return pipe;
+}
+
+static void pipe_connect_op( void *arg )
+{
+    CloseHandle( open_pipe( arg ) );
+}
+
+static int pipe_connect_client( char *name )
+{
+    struct samples s;
+    HANDLE pipe;
+    DWORD put;
+
+    bench_init( "pipe-connect client" );
+    samples_init( &s, 200000 );
+    bench_step = "connects";
+    measure( &s, pipe_connect_op, name, 200, budget_ms() );
+    report_latency( "wine_pipe_connect", "Wine named pipe connect + close (baseline)", &s, NULL );
+    pipe = open_pipe( name );
+    if (!WriteFile( pipe, "q", 1, &put, NULL )) fail( "WriteFile, error %u", (unsigned)GetLastError() );
+    CloseHandle( pipe );
     free( s.v );
     return 0;
 }
@@ -212,8 +283,11 @@ int main( int argc, char **argv )
 {
     if (argc == 4 && !strcmp( argv[1], "client" ) && !strcmp( argv[2], "pipe" )) return pipe_client( argv[3] );
     if (argc == 4 && !strcmp( argv[1], "client" ) && !strcmp( argv[2], "event" )) return event_client( argv[3] );
+    if (argc == 4 && !strcmp( argv[1], "client" ) && !strcmp( argv[2], "pipe-connect" ))
+        return pipe_connect_client( argv[3] );
+    if (argc == 2 && !strcmp( argv[1], "pipe-connect" )) return pipe_connect_server();
     if (argc == 2 && !strcmp( argv[1], "pipe" )) return pipe_server();
     if (argc == 2 && !strcmp( argv[1], "event" )) return event_server();
-    fprintf( stderr, "usage: %s pipe|event\n", argv[0] );
+    fprintf( stderr, "usage: %s pipe|pipe-connect|event\n", argv[0] );
     return 2;
 }

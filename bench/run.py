@@ -34,6 +34,7 @@ RUNS = [
     ("futex", True, "bench_native", ["futex"]),
     ("event", False, "bench_baseline.exe", ["event"]),
     ("pipe", False, "bench_baseline.exe", ["pipe"]),
+    ("pipe-connect", False, "bench_baseline.exe", ["pipe-connect"]),
     ("lpc", False, "bench_lpc.exe", []),
     ("alpc", False, "bench_alpc.exe", []),
     ("many-1", False, "bench_many.exe", ["1"]),
@@ -46,7 +47,7 @@ ORDER = [
     "alpc_rt_queued_other_port", "alpc_rt_queued_same_port",
     "alpc_dgram", "alpc_1mib_copy", "alpc_1mib_view",
     "alpc_16_clients_1_thread", "alpc_16_clients_4_threads",
-    "native_socketpair", "native_futex", "wine_event", "wine_pipe",
+    "native_socketpair", "native_futex", "wine_event", "wine_pipe", "wine_pipe_connect",
 ]
 
 
@@ -138,6 +139,10 @@ def add_ratios(rows):
             row["ratio"] = {key: round(row["median"] / base[key], 3) if key in base else None for key, _ in BASELINES}
         else:
             row["ratio"] = {key: None for key, _ in BASELINES}
+    # the connect target is a named-pipe connect and close
+    if "alpc_connect_cycle" in rows and "wine_pipe_connect" in rows:
+        rows["alpc_connect_cycle"]["extra"]["pipe_connect"] = round(
+            rows["alpc_connect_cycle"]["median"] / rows["wine_pipe_connect"]["median"], 3)
     # the 16-client rows against one client's sequential rate
     single = rows.get("alpc_rt_64")
     for rid in ("alpc_16_clients_1_thread", "alpc_16_clients_4_threads"):
@@ -161,6 +166,8 @@ def note(row):
         return f"x{e['ratio_vs_idle']:.2f} of idle ({e['idle_median']:.1f} us)"
     if rid == "alpc_1mib_view":
         return f"x{e['speedup_vs_copy']:.2f} of the copy"
+    if rid == "alpc_connect_cycle" and "pipe_connect" in e:
+        return f"x{e['pipe_connect']:.2f} of a named-pipe connect + close"
     if rid == "alpc_1mib_copy":
         return f"{e['chunks']} messages"
     if rid == "alpc_dgram":
