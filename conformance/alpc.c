@@ -2306,6 +2306,80 @@ static void client_many( const char *name )
     ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
 }
 
+/* Several threads of a client share one port, each with its synchronous
+ * request outstanding; the server answers them in reverse order, and each
+ * thread gets its own reply (local RPC calls concurrently on one port) */
+#define SHARED_THREADS 4
+
+static DWORD WINAPI shared_port_thread( void *arg )
+{
+    char text[64], expect[64];
+    int i;
+
+    for (i = 0; i < MANY_REQUESTS; i++)
+    {
+        sprintf( text, "req %lx %lx %d", GetCurrentProcessId(), GetCurrentThreadId(), i );
+        sprintf( expect, "rep %lx %lx %d", GetCurrentProcessId(), GetCurrentThreadId(), i );
+        if (sync_request( arg, text, expect )) break;
+    }
+    return 0;
+}
+
+static void client_shared_port( const char *name )
+{
+    HANDLE port, threads[SHARED_THREADS];
+    NTSTATUS status;
+    int i;
+
+    if (!(port = client_connect( name, 0, NULL, NULL ))) return;
+    for (i = 0; i < SHARED_THREADS; i++)
+    {
+        threads[i] = CreateThread( NULL, 0, shared_port_thread, port, 0, NULL );
+        ok( threads[i] != NULL, "CreateThread failed: %lu\n", GetLastError() );
+    }
+    for (i = 0; i < SHARED_THREADS; i++)
+    {
+        if (!threads[i]) continue;
+        wait_thread( threads[i], 2 * CLIENT_WAIT );
+        CloseHandle( threads[i] );
+    }
+    status = NtClose( port );
+    ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
+}
+
+static void test_shared_port( BOOL process )
+{
+    alpc_msg msgs[SHARED_THREADS];
+    DWORD pid, tid, seen[SHARED_THREADS];
+    context_attrs attrs;
+    struct session s;
+    char text[64];
+    int round, i, j, n, index;
+
+    if (!session_start( &s, "shared-port", process )) goto done;
+    if (!session_accept( &s, NULL, NULL )) goto done;
+    for (round = 0; round < MANY_REQUESTS; round++)
+    {
+        for (i = 0; i < SHARED_THREADS; i++)
+        {
+            if (!expect_msg( s.port, &msgs[i], &attrs, LPC_REQUEST )) goto done;
+            n = sscanf( msgs[i].data, "req %lx %lx %d", &pid, &tid, &index );
+            ok( n == 3 && index == round, "round %d: data %s\n", round, wine_dbgstr_an( msgs[i].data, 32 ));
+            check_sender( &msgs[i].h, pid, tid );
+            seen[i] = tid;
+            for (j = 0; j < i; j++) ok( seen[j] != tid, "round %d: thread %04lx twice\n", round, tid );
+        }
+        for (i = SHARED_THREADS - 1; i >= 0; i--)
+        {
+            sprintf( text, "rep %lx %lx %d", s.client.pid, seen[i], round );
+            reply_msg( s.comm, ALPC_MSGFLG_RELEASE_MESSAGE, &msgs[i], text );
+        }
+    }
+    expect_closed( &s );
+done:
+    session_end( &s );
+}
+
 static void test_concurrent(void)
 {
     struct client clients[MANY_CLIENTS];
@@ -2563,6 +2637,7 @@ static const struct client_scenario client_scenarios[] =
     { "lpc-client", client_lpc },
     { "alpc-client", client_alpc },
     { "many", client_many },
+    { "shared-port", client_shared_port },
     { "bad", client_bad },
     { "ping", client_ping },
 };
@@ -2612,6 +2687,7 @@ START_TEST(alpc)
         RUN( test_disconnect( process ) );
         RUN( test_cancel( process ) );
         RUN( test_send_close( process ) );
+        RUN( test_shared_port( process ) );
         RUN( test_server_closed( process, FALSE ) );
         RUN( test_server_closed( process, TRUE ) );
         RUN( test_lpc_client( process ) );
