@@ -9,7 +9,7 @@ packages="autoconf automake make gcc patch xz-utils dpkg-dev flex bison
   gcc-mingw-w64-x86-64 libz-mingw-w64-dev libunwind-dev
   khronos-api libvulkan-dev libxml-libxml-perl python3
   wine64 libwine wine64-tools
-  libcmocka-dev python3-pytest"
+  libcmocka-dev python3-pytest winbind"
 
 missing=
 for p in $packages; do

@@ -1,14 +1,16 @@
-"""pytest harness for wine-lpc's conformance programs.
+"""pytest harness for wine-lpc's conformance programs and Wine's rpcrt4 tests.
 
 Each program is a Windows executable written in Wine's test style (wine/test.h).
 It runs under ./wine-lpc in a prefix made fresh for the session, with
 WINETEST_PLATFORM=windows so that todo_wine marks excuse nothing.
+Wine's rpcrt4 tests have a prefix of their own (test_rpcrt4.py).
 """
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -34,8 +36,9 @@ class Result:
     todo: int = 0
     summaries: list = field(default_factory=list)
 
-    def problems(self):
-        """Everything that makes a run count as failed, in words."""
+    def problems(self, expected_todo=0):
+        """Everything that makes a run count as failed, in words.  Our programs
+        expect no todo; Wine's own tests pass the number they are known to have."""
         found = []
         if not self.summaries:
             found.append("no summary line (crash or hang?)")
@@ -45,8 +48,8 @@ class Result:
             found.append(f"{self.failures} failures")
         if self.skipped:
             found.append(f"{self.skipped} skipped")
-        if self.todo:
-            found.append(f"{self.todo} marked as todo")
+        if self.todo != expected_todo:
+            found.append(f"{self.todo} marked as todo" + (f", expected {expected_todo}" if expected_todo else ""))
         if self.returncode != 0:
             found.append(f"exit code {self.returncode:#x}")
         return found
@@ -76,14 +79,35 @@ class WinePrefix:
         self.server_log = None
         self.server_proc = None
 
-    def start_server(self):
-        """Our own wineserver for the prefix, so that what it says at exit can be read."""
+    def start_server(self, persist=2):
+        """Our own wineserver for the prefix, so that what it says at exit can be read.
+        It ends `persist` seconds after the last program (and then the services) ended."""
         if not (self.server and os.path.exists(self.server)):
             return
         self.server_log = self.path + ".wineserver.log"
         with open(self.server_log, "wb") as log:
-            self.server_proc = subprocess.Popen([self.server, "-f", "-p2"], env=self.env, stdout=log,
+            self.server_proc = subprocess.Popen([self.server, "-f", f"-p{persist}"], env=self.env, stdout=log,
                                                 stderr=subprocess.STDOUT)
+        self._wait_listening()
+
+    def _wait_listening(self):
+        """Waits until the server listens, so that the first program does not start one of its own."""
+        st = os.stat(self.path)
+        tag = f"server-{st.st_dev:x}-{st.st_ino:x}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.server_proc.poll() is not None:
+                with open(self.server_log, "rb") as log:
+                    said = log.read().decode("utf-8", "replace")
+                pytest.fail(f"wineserver exited at start ({self.server_proc.returncode}):\n{said}", pytrace=False)
+            try:
+                cwd = os.readlink(f"/proc/{self.server_proc.pid}/cwd")
+                if os.path.basename(cwd) == tag and os.path.exists(os.path.join(cwd, "socket")):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        pytest.fail("wineserver did not start listening within 30s", pytrace=False)
 
     def shut_down(self):
         """Waits for the wineserver to end as it does once every process is gone;
@@ -113,25 +137,58 @@ class WinePrefix:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-@pytest.fixture(scope="session")
-def prefix():
-    path = tempfile.mkdtemp(prefix="wine-lpc-prefix-")
+def create_prefix(name, persist=2):
+    """A new prefix, booted, with the harness's wineserver still running.
+
+    The first program in an empty prefix makes ntdll run `wineboot --init` itself
+    (run_wineboot) and wait for it. So the harness runs plain `wineboot`, which
+    starts no services: an explicit `wineboot --init` would be a second one, and
+    start a second services.exe on the same wineserver. With two service
+    managers, StartService("RpcSs") times out (1053) for every later program on
+    that server, and rpcss-based calls fail (docs/ncalrpc-over-alpc.md, 5.2)."""
+    path = tempfile.mkdtemp(prefix=f"wine-lpc-{name}-")
     wp = WinePrefix(path, SERVER)
     # the prefix is empty, as for a first run; the server needs the directory
-    wp.start_server()
-    boot = subprocess.run([WINE_LPC, "wineboot.exe", "--init"], env=wp.env, stdout=subprocess.PIPE,
+    wp.start_server(persist)
+    boot = subprocess.run([WINE_LPC, "wineboot.exe"], env=wp.env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=300)
     assert boot.returncode == 0 and os.path.isdir(os.path.join(path, "drive_c")), \
         "creating the prefix failed:\n" + boot.stdout.decode("utf-8", "replace")
-    yield wp
+    return wp
+
+
+def remove_prefix(wp):
     wp.kill()
     if wp.server_proc:
         wp.server_proc.wait(timeout=60)
         os.unlink(wp.server_log)
-    shutil.rmtree(path, ignore_errors=True)
+    # the server's directory, named in the prefix's "wineserver" file (Debian's Wine)
+    try:
+        with open(os.path.join(wp.path, "wineserver")) as f:
+            tmp = f.read().strip()
+        if re.fullmatch(r"wine-\w{6}", tmp):
+            shutil.rmtree(os.path.join(os.environ.get("TMPDIR", "/tmp"), tmp), ignore_errors=True)
+    except OSError:
+        pass
+    shutil.rmtree(wp.path, ignore_errors=True)
 
 
-def check(result, name):
-    problems = result.problems()
+@pytest.fixture(scope="session")
+def prefix():
+    wp = create_prefix("prefix")
+    yield wp
+    remove_prefix(wp)
+
+
+def check(result, name, expected_todo=0):
+    problems = result.problems(expected_todo)
     if problems:
         pytest.fail(f"{name}: {', '.join(problems)}\n--- output ---\n{result.output}", pytrace=False)
+
+
+def check_clean_exit(said, what):
+    """What the wineserver said as it ended by itself: no leaked objects, no crash."""
+    assert said is not None, f"wineserver did not end by itself after {what}"
+    leaked = LEAKED.findall(said)
+    assert not leaked, f"wineserver leaked objects after {what}:\n" + "\n".join(leaked)
+    assert "crashed" not in said, said
