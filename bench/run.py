@@ -28,18 +28,26 @@ BASELINES = [  # (key, id of the row)
     ("event", "wine_event"),
 ]
 
-# (what, native?, program, arguments); baselines first, so that they are at hand for every later row
+# (what, how, program, arguments); baselines first, so that they are at hand for every later row.
+# how: "native" runs it directly, "wine" under ./wine-lpc in the prefix, "stock" under Debian's
+# stock Wine 8.0 (--stock-wine) in a second prefix of its own, made when the first such run starts.
 RUNS = [
-    ("socketpair", True, "bench_native", ["socketpair"]),
-    ("futex", True, "bench_native", ["futex"]),
-    ("event", False, "bench_baseline.exe", ["event"]),
-    ("pipe", False, "bench_baseline.exe", ["pipe"]),
-    ("pipe-connect", False, "bench_baseline.exe", ["pipe-connect"]),
-    ("lpc", False, "bench_lpc.exe", []),
-    ("alpc", False, "bench_alpc.exe", []),
-    ("many-1", False, "bench_many.exe", ["1"]),
-    ("many-4", False, "bench_many.exe", ["4"]),
+    ("socketpair", "native", "bench_native", ["socketpair"]),
+    ("futex", "native", "bench_native", ["futex"]),
+    ("event", "wine", "bench_baseline.exe", ["event"]),
+    ("pipe", "wine", "bench_baseline.exe", ["pipe"]),
+    ("pipe-connect", "wine", "bench_baseline.exe", ["pipe-connect"]),
+    ("lpc", "wine", "bench_lpc.exe", []),
+    ("alpc", "wine", "bench_alpc.exe", []),
+    ("many-1", "wine", "bench_many.exe", ["1"]),
+    ("many-4", "wine", "bench_many.exe", ["4"]),
+    ("ncalrpc", "wine", "bench_rpc.exe", ["ncalrpc"]),
+    ("stock-ncalrpc", "stock", "bench_rpc.exe", ["stock_ncalrpc"]),
 ]
+
+# our ncalrpc rows and the same program's rows under stock Wine
+STOCK_PAIRS = [("ncalrpc_null", "stock_ncalrpc_null"), ("ncalrpc_1mib", "stock_ncalrpc_1mib"),
+               ("ncalrpc_connect", "stock_ncalrpc_connect")]
 
 # the order of the table
 ORDER = [
@@ -47,7 +55,9 @@ ORDER = [
     "alpc_rt_queued_other_port", "alpc_rt_queued_same_port",
     "alpc_dgram", "alpc_1mib_copy", "alpc_1mib_view",
     "alpc_16_clients_1_thread", "alpc_16_clients_4_threads",
+    "ncalrpc_null", "ncalrpc_1mib", "ncalrpc_connect",
     "native_socketpair", "native_futex", "wine_event", "wine_pipe", "wine_pipe_connect",
+    "stock_ncalrpc_null", "stock_ncalrpc_1mib", "stock_ncalrpc_connect",
 ]
 
 
@@ -149,6 +159,14 @@ def add_ratios(rows):
         if rid in rows and single:
             extra = rows[rid]["extra"]
             extra["vs_one_client"] = round(extra["total_calls_per_s"] * single["median"] / 1e6, 3)
+    # ncalrpc against the same program under stock Wine 8.0: vs_stock is ours / stock (a time
+    # or a rate, as the unit says); speedup_vs_stock is > 1 when ours is faster
+    for rid, stock_rid in STOCK_PAIRS:
+        if rid in rows and stock_rid in rows and rows[stock_rid]["median"] and rows[rid]["median"]:
+            ours, stock = rows[rid]["median"], rows[stock_rid]["median"]
+            extra = rows[rid]["extra"]
+            extra["vs_stock"] = round(ours / stock, 3)
+            extra["speedup_vs_stock"] = round(stock / ours if rows[rid]["unit"] == "us" else ours / stock, 3)
 
 
 def fmt_value(value, unit):
@@ -172,6 +190,9 @@ def note(row):
         return f"{e['chunks']} messages"
     if rid == "alpc_dgram":
         return f"batches of {e['batch']}"
+    if "vs_stock" in e:
+        what = "time" if row["unit"] == "us" else "rate"
+        return f"x{e['vs_stock']:.2f} of stock Wine's {what} (speedup x{e['speedup_vs_stock']:.2f})"
     if "fairness_min_max" in e:
         s = f"{e['total_calls_per_s']:,.0f}/s in all; per client min/max {e['per_client_min']}/{e['per_client_max']}"
         if "vs_one_client" in e:
@@ -236,6 +257,11 @@ def main():
     ap.add_argument("--bin", required=True, help="where the bench programs are")
     ap.add_argument("--prefix", required=True, help="the WINEPREFIX to make afresh")
     ap.add_argument("--output", required=True, help="results.json")
+    ap.add_argument("--stock-wine", default="/usr/lib/wine/wine64",
+                    help="stock Wine 8.0's loader, for the stock_ rows (default /usr/lib/wine/wine64)")
+    ap.add_argument("--stock-wineserver", default="/usr/lib/wine/wineserver64",
+                    help="its wineserver (default /usr/lib/wine/wineserver64)")
+    ap.add_argument("--stock-prefix", help="the stock Wine's WINEPREFIX to make afresh (default: --prefix + -stock)")
     ap.add_argument("--srcdir", default=os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument("--budget-ms", type=int, default=int(os.environ.get("BENCH_BUDGET_MS", "2000")),
                     help="measured time per scenario (default 2000)")
@@ -248,6 +274,8 @@ def main():
     runs = [r for r in RUNS if not args.only or r[0] in args.only.split(",")]
     rows, errors, timings = {}, [], {}
     prefix = Prefix(args.wine_lpc, args.wineserver, args.prefix)
+    stock = Prefix(args.stock_wine, args.stock_wineserver, args.stock_prefix or args.prefix.rstrip("/") + "-stock")
+    stock_made = False
     info = machine()
 
     log(f"bench: a fresh prefix in {args.prefix}")
@@ -256,15 +284,27 @@ def main():
         prefix.create()
         timings["prefix"] = round(time.monotonic() - t, 1)
         env = dict(prefix.env, BENCH_BUDGET_MS=str(args.budget_ms))
-        for name, native, program, pargs in runs:
+        for name, how, program, pargs in runs:
             exe = os.path.join(args.bin, program)
-            cmd = [exe, *pargs] if native else [args.wine_lpc, exe, *pargs]
+            run_env, run_prefix = env, prefix
+            if how == "stock":
+                if not stock_made:
+                    for f in (args.stock_wine, args.stock_wineserver):
+                        if not os.access(f, os.X_OK):
+                            raise RuntimeError(f"stock Wine: {f} is not there (--stock-wine, --stock-wineserver)")
+                    log(f"bench: a fresh prefix for stock Wine in {stock.path}")
+                    t = time.monotonic()
+                    stock_made = True
+                    stock.create()
+                    timings["stock_prefix"] = round(time.monotonic() - t, 1)
+                run_env, run_prefix = dict(stock.env, BENCH_BUDGET_MS=str(args.budget_ms)), stock
+            cmd = [exe, *pargs] if how == "native" else [run_prefix.wine_lpc, exe, *pargs]
             log(f"bench: {name} ...")
-            got, errs, secs = run_program(cmd, env, args.timeout)
+            got, errs, secs = run_program(cmd, run_env, args.timeout)
             timings[name] = round(secs, 1)
-            if not native and any("timed out" in e for e in errs):
+            if how != "native" and any("timed out" in e for e in errs):
                 log("bench: ending that program's processes (a new wineserver)")
-                prefix.start_server()
+                run_prefix.start_server()
             for row in got:
                 rows[row["id"]] = row
             errors += errs
@@ -275,6 +315,8 @@ def main():
         log(f"bench: FAILED {e}")
     finally:
         prefix.shutdown()
+        if stock_made:
+            stock.shutdown()
 
     add_ratios(rows)
     wall = round(time.monotonic() - start, 1)
@@ -285,6 +327,8 @@ def main():
         "source": source_version(args.srcdir),
         "wine_lpc": os.path.abspath(args.wine_lpc),
         "prefix": os.path.abspath(args.prefix),
+        "stock_wine": os.path.abspath(args.stock_wine) if stock_made else None,
+        "stock_prefix": os.path.abspath(stock.path) if stock_made else None,
         "budget_ms": args.budget_ms,
         "wall_time_s": wall,
         "program_times_s": timings,
@@ -307,7 +351,8 @@ def main():
     print(table(rows))
     print()
     print("Ratios are median / baseline median (lower is faster); they are given for times only.")
-    print(f"Wall time {wall} s (prefix {timings.get('prefix', '-')} s); results in {args.output}")
+    print(f"Wall time {wall} s (prefix {timings.get('prefix', '-')} s, stock Wine's prefix "
+          f"{timings.get('stock_prefix', '-')} s); results in {args.output}")
     if errors:
         print(f"\n{len(errors)} problem(s):")
         for e in errors:
