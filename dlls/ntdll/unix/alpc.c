@@ -475,7 +475,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
         sid_len = offsetof( SID, SubAuthority[required->SubAuthorityCount] );
     }
     *handle = 0;
-    room = PORT_MAX_DATA + sizeof(attach.recv) + sizeof(attach.handles) + sizeof(attach.sid);
+    room = PORT_MAX_DATA + PORT_RECV_ATTACH_SIZE;
     if (!(data = malloc( room ))) return STATUS_NO_MEMORY;
     if (size) memcpy( data, lpc->Data, size );
 
@@ -497,8 +497,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
         wine_server_add_data( req, objattr, objlen );
         wine_server_add_data( req, sid, sid_len );
         wine_server_add_data( req, data, size );
-        wine_server_add_data( req, &attach.send, sizeof(attach.send) );
-        wine_server_add_data( req, attach.handles, attach.send.handle_count * sizeof(port_handle_t) );
+        port_add_send_attach( req, &attach );
         if (!(ret = wine_server_call( req ))) port = wine_server_ptr_handle( reply->handle );
     }
     SERVER_END_REQ;
@@ -631,8 +630,7 @@ NTSTATUS WINAPI NtAlpcAcceptConnectPort( HANDLE *handle, HANDLE port, ULONG flag
         req->accept     = accept;
         req->info_size  = lpc->DataSize;
         wine_server_add_data( req, data, lpc->DataSize );
-        wine_server_add_data( req, &attach.send, sizeof(attach.send) );
-        wine_server_add_data( req, attach.handles, attach.send.handle_count * sizeof(port_handle_t) );
+        port_add_send_attach( req, &attach );
         if (!(ret = wine_server_call( req ))) comm = wine_server_ptr_handle( reply->handle );
     }
     SERVER_END_REQ;

@@ -111,6 +111,13 @@ void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_i
     msg->SectionSize         = callback_id;
 }
 
+/* what a message sends besides its data, after it in a request */
+void port_add_send_attach( void *req, const struct port_attach *attach )
+{
+    wine_server_add_data( req, &attach->send, sizeof(attach->send) );
+    wine_server_add_data( req, attach->handles, attach->send.handle_count * sizeof(port_handle_t) );
+}
+
 /* what a received message carries, as wineserver laid it out after the data */
 void port_get_recv_attach( struct port_attach *attach, const unsigned char *ptr, data_size_t size )
 {
@@ -132,7 +139,7 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
                                const LARGE_INTEGER *timeout, enum port_receive_mode mode, BOOL alertable,
                                ULONG *needed, struct port_attach *attach )
 {
-    ULONG room = max_data + (attach ? sizeof(attach->recv) + sizeof(attach->handles) + sizeof(attach->sid) : 0);
+    ULONG room = max_data + (attach ? PORT_RECV_ATTACH_SIZE : 0);
     LARGE_INTEGER deadline;
     unsigned char *data;
     unsigned int ret;
@@ -224,11 +231,7 @@ NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, B
         req->total_len = total;
         req->data_size = size;
         wine_server_add_data( req, data, size );
-        if (attach)
-        {
-            wine_server_add_data( req, &attach->send, sizeof(attach->send) );
-            wine_server_add_data( req, attach->handles, attach->send.handle_count * sizeof(port_handle_t) );
-        }
+        if (attach) port_add_send_attach( req, attach );
         if (!(ret = wine_server_call( req ))) *id = reply->msg_id;
     }
     SERVER_END_REQ;
@@ -620,7 +623,7 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
                           const LARGE_INTEGER *timeout, struct port_attach *attach )
 {
     LARGE_INTEGER deadline;
-    ULONG room = PORT_MAX_DATA + (attach ? sizeof(attach->recv) + sizeof(attach->handles) + sizeof(attach->sid) : 0);
+    ULONG room = PORT_MAX_DATA + (attach ? PORT_RECV_ATTACH_SIZE : 0);
     unsigned char *data;
     unsigned int ret;
 
@@ -772,11 +775,7 @@ NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const 
         req->total_len   = total;
         req->data_size   = size;
         wine_server_add_data( req, data, size );
-        if (attach)
-        {
-            wine_server_add_data( req, &attach->send, sizeof(attach->send) );
-            wine_server_add_data( req, attach->handles, attach->send.handle_count * sizeof(port_handle_t) );
-        }
+        if (attach) port_add_send_attach( req, attach );
         ret = wine_server_call( req );
     }
     SERVER_END_REQ;

@@ -52,7 +52,12 @@ struct port_attach
     unsigned char      sid[SECURITY_MAX_SID_SIZE];
 };
 
+/* room for what wineserver lays out after a received message's data */
+#define PORT_RECV_ATTACH_SIZE (sizeof(port_recv_attach_t) + PORT_MAX_HANDLES * sizeof(port_handle_t) + \
+                               SECURITY_MAX_SID_SIZE)
+
 extern void port_probe_write( void *ptr, SIZE_T size );
+extern void port_add_send_attach( void *req, const struct port_attach *attach );
 extern NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout, BOOL alertable );
 extern const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline );
 extern void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
