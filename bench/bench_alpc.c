@@ -601,6 +601,7 @@ static int run_client( const char *name, const char *other_name )
     memset( &extra, 0, sizeof(extra) );
     extra_add( &extra, "\"data_bytes\": %u, \"calls\": \"%s\"", SMALL_DATA, RT_CALLS );
     report_latency( "alpc_rt_64", "ALPC round trip, 64 B", &s, &extra );
+    if (GetEnvironmentVariableA( "BENCH_RT_ONLY", label, sizeof(label) )) goto quit;  /* A/B runs */
 
     bench_step = "round trip, largest message";
     measure_rt( &s, port, max_data, msg, reply );
@@ -633,6 +634,7 @@ static int run_client( const char *name, const char *other_name )
 
     run_queued( port, name, other_name, msg, reply );
 
+quit:
     bench_step = "quit";
     init_msg( msg, sizeof(struct bench_hdr), OP_QUIT );
     alpc_request( port, msg, NULL, reply );

@@ -2614,6 +2614,121 @@ static void test_still_works( BOOL process )
 
 
 /***********************************************************************
+ * Waiting threads stay in the system's hands: a thread blocked in a port
+ * wait can be suspended and resumed, terminated, and a process whose
+ * threads all wait still runs what other processes ask of it
+ * (VirtualAllocEx). Wine's fast path sleeps on a futex instead of in
+ * wineserver's select; make check runs this both ways.
+ */
+
+/* blocks in a receive on its client port until the server's datagram comes */
+static void client_receive_blocked( const char *name )
+{
+    context_attrs attrs;
+    alpc_msg msg;
+    HANDLE port;
+
+    if (!(port = client_connect( name, 0, NULL, NULL ))) return;
+    if (expect_msg( port, &msg, &attrs, LPC_DATAGRAM )) check_data( &msg, "resumed" );
+    NtClose( port );
+}
+
+/* blocks waiting for the reply to a synchronous request until it is ended */
+static void client_request_blocked( const char *name )
+{
+    HANDLE port;
+
+    if (!(port = client_connect( name, 0, NULL, NULL ))) return;
+    sync_request( port, "blocked", "released" );
+    NtClose( port );
+}
+
+static void test_suspend_waiting(void)
+{
+    CONTEXT ctx;
+    struct session s;
+    alpc_msg msg;
+    NTSTATUS status;
+    DWORD ret;
+
+    if (!session_start( &s, "receive-blocked", FALSE ) || !session_accept( &s, NULL, NULL )) goto done;
+    Sleep( 100 );  /* the client thread now waits in its receive */
+    ret = SuspendThread( s.client.handle );
+    ok( ret == 0, "SuspendThread returned %ld, error %lu\n", ret, GetLastError() );
+    memset( &ctx, 0, sizeof(ctx) );
+    ctx.ContextFlags = CONTEXT_CONTROL;
+    ok( GetThreadContext( s.client.handle, &ctx ), "GetThreadContext failed: %lu\n", GetLastError() );
+    ok( ctx.Rip != 0, "no instruction pointer\n" );
+
+    set_msg( &msg, "resumed" );
+    status = send_msg( s.comm, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
+    ok( status == STATUS_SUCCESS, "datagram to a suspended receiver: %#lx\n", status );
+    ret = WaitForSingleObject( s.client.handle, 200 );
+    ok( ret == WAIT_TIMEOUT, "the suspended client ran on: %lu\n", ret );
+    ret = ResumeThread( s.client.handle );
+    ok( ret == 1, "ResumeThread returned %ld\n", ret );
+done:
+    session_end( &s );  /* the resumed client receives the datagram and finishes */
+}
+
+static void test_terminate_waiting(void)
+{
+    context_attrs attrs;
+    struct session s;
+    alpc_msg msg;
+    NTSTATUS status;
+    DWORD ret, code = 0xdead;
+
+    if (!session_start( &s, "request-blocked", FALSE ) || !session_accept( &s, NULL, NULL )) goto done;
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "blocked" );
+    Sleep( 50 );
+    ok( TerminateThread( s.client.handle, 0 ), "TerminateThread failed: %lu\n", GetLastError() );
+    ret = WaitForSingleObject( s.client.handle, wait_time() );
+    ok( ret == WAIT_OBJECT_0, "the thread waiting for its reply did not end: %lu\n", ret );
+    GetExitCodeThread( s.client.handle, &code );
+    ok( code == 0, "exit code %#lx\n", code );
+    /* its request died with it */
+    set_data( &msg, "released" );
+    status = send_msg( s.comm, ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
+    ok( status != STATUS_SUCCESS, "reply to a terminated thread succeeded\n" );
+done:
+    session_end( &s );
+}
+
+/* VirtualAllocEx runs in the target process, which must leave its wait to do it */
+static void test_remote_calls_while_waiting(void)
+{
+    static const char data[] = "written from outside";
+    context_attrs attrs;
+    char buffer[sizeof(data)];
+    struct session s;
+    alpc_msg msg;
+    SIZE_T size;
+    void *mem;
+
+    if (!session_start( &s, "request-blocked", TRUE ) || !session_accept( &s, NULL, NULL )) goto done;
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "blocked" );
+    Sleep( 100 );  /* its only thread waits for the reply */
+    mem = VirtualAllocEx( s.client.handle, NULL, 0x1000, MEM_COMMIT, PAGE_READWRITE );
+    ok( mem != NULL, "VirtualAllocEx failed: %lu\n", GetLastError() );
+    if (mem)
+    {
+        ok( WriteProcessMemory( s.client.handle, mem, data, sizeof(data), &size ) && size == sizeof(data),
+            "WriteProcessMemory failed: %lu\n", GetLastError() );
+        memset( buffer, 0, sizeof(buffer) );
+        ok( ReadProcessMemory( s.client.handle, mem, buffer, sizeof(buffer), &size ) && !strcmp( buffer, data ),
+            "ReadProcessMemory failed: %lu\n", GetLastError() );
+        ok( VirtualFreeEx( s.client.handle, mem, 0, MEM_RELEASE ), "VirtualFreeEx failed: %lu\n", GetLastError() );
+    }
+    reply_msg( s.comm, ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "released" );
+done:
+    session_end( &s );
+}
+
+
+/***********************************************************************
  * Test driver
  */
 
@@ -2640,6 +2755,8 @@ static const struct client_scenario client_scenarios[] =
     { "shared-port", client_shared_port },
     { "bad", client_bad },
     { "ping", client_ping },
+    { "receive-blocked", client_receive_blocked },
+    { "request-blocked", client_request_blocked },
 };
 
 static void run_client( const char *scenario, const char *port )
@@ -2706,6 +2823,9 @@ START_TEST(alpc)
     RUN( test_server_killed( "idle", "server-killed-idle" ));
     RUN( test_server_killed( "pending", "server-gone" ));
     RUN( test_concurrent() );
+    RUN( test_suspend_waiting() );
+    RUN( test_terminate_waiting() );
+    RUN( test_remote_calls_while_waiting() );
     RUN( test_still_works( TRUE ) );
 #undef RUN
 }

@@ -71,9 +71,9 @@ LEAKED = re.compile(r"^0x[0-9a-f]+:\d+: .*$", re.M)
 
 
 class WinePrefix:
-    def __init__(self, path, server):
+    def __init__(self, path, server, env=None):
         self.path = path
-        self.env = dict(os.environ, WINEPREFIX=path, WINETEST_PLATFORM="windows")
+        self.env = dict(os.environ, WINEPREFIX=path, WINETEST_PLATFORM="windows", **(env or {}))
         self.env.setdefault("WINEDEBUG", "fixme-all")
         self.server = server
         self.server_log = None
@@ -137,7 +137,7 @@ class WinePrefix:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def create_prefix(name, persist=2):
+def create_prefix(name, persist=2, env=None):
     """A new prefix, booted, with the harness's wineserver still running.
 
     The first program in an empty prefix makes ntdll run `wineboot --init` itself
@@ -147,7 +147,7 @@ def create_prefix(name, persist=2):
     managers, StartService("RpcSs") times out (1053) for every later program on
     that server, and rpcss-based calls fail (docs/ncalrpc-over-alpc.md, 5.2)."""
     path = tempfile.mkdtemp(prefix=f"wine-lpc-{name}-")
-    wp = WinePrefix(path, SERVER)
+    wp = WinePrefix(path, SERVER, env)
     # the prefix is empty, as for a first run; the server needs the directory
     wp.start_server(persist)
     boot = subprocess.run([WINE_LPC, "wineboot.exe"], env=wp.env, stdout=subprocess.PIPE,
@@ -173,15 +173,22 @@ def remove_prefix(wp):
     shutil.rmtree(wp.path, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def prefix():
-    wp = create_prefix("prefix")
+# Port waits spin, then sleep on a futex that wineserver wakes (server/port_wake.c);
+# WINE_LPC_FASTPATH=0 makes them sleep in select as before. The suite runs both ways.
+MODES = {"fast": {}, "nofast": {"WINE_LPC_FASTPATH": "0"}}
+
+
+@pytest.fixture(scope="session", params=list(MODES))
+def prefix(request):
+    wp = create_prefix(f"prefix-{request.param}", env=MODES[request.param])
     yield wp
     remove_prefix(wp)
 
 
 def check(result, name, expected_todo=0):
     problems = result.problems(expected_todo)
+    if "no futex word for port waits" in result.output:
+        problems.append("port waits fell back to select")
     if problems:
         pytest.fail(f"{name}: {', '.join(problems)}\n--- output ---\n{result.output}", pytrace=False)
 

@@ -46,6 +46,7 @@
 #include "request.h"
 #include "security.h"
 #include "port_msg.h"
+#include "port_wake.h"
 
 #define PORT_CONNECT     0x0001
 #define PORT_ALL_ACCESS  (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | PORT_CONNECT)
@@ -129,6 +130,7 @@ struct port
     mem_size_t         max_total;      /* ALPC: all its port sections together */
     struct completion *completion;     /* ALPC: told of every message queued */
     apc_param_t        completion_key;
+    struct list        sleepers;       /* threads that wait on it with a futex */
 };
 
 /* a thread waiting for the reply to its request */
@@ -277,6 +279,7 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     list_init( &port->conn_entry );
     list_init( &port->connect_entry );
     list_init( &port->waiter_entry );
+    list_init( &port->sleepers );
     port->connect_handle = 0;
 }
 
@@ -329,15 +332,22 @@ static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
     }
 }
 
+/* wake the threads waiting on a port, in select or on their futex */
+static void wake_port( struct port *port )
+{
+    wake_up( &port->obj, 0 );
+    port_wake_all( &port->sleepers );
+}
+
 /* wake the threads that may receive from a queue, through any port they wait on */
 static void wake_receivers( struct port *port )
 {
     struct port *server;
 
-    wake_up( &port->obj, 0 );
+    wake_port( port );
     if (port->kind != PORT_CONNECTION) return;
     LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct port, conn_entry )
-        wake_up( &server->obj, 0 );
+        wake_port( server );
 }
 
 static void end_wait( struct port_wait *wait, unsigned int status )
@@ -346,7 +356,7 @@ static void end_wait( struct port_wait *wait, unsigned int status )
     wait->status = status;
     /* nobody waits for an async request: free_ended_waits() frees it later, since
      * freeing may destroy ports while the caller walks a list */
-    if (!wait->async) wake_up( &wait->port->obj, 0 );
+    if (!wait->async) wake_port( wait->port );
 }
 
 static void free_wait( struct port_wait *wait )
@@ -431,7 +441,7 @@ static void decide_connection( struct port *client, unsigned int status )
         port_msg_free( msg );
     }
     client->connect_status = status;
-    wake_up( &client->obj, 0 );
+    wake_port( client );
 }
 
 /* break a connection from either end */
@@ -470,8 +480,8 @@ static void disconnect( struct port *server, struct port *client )
     }
     LIST_FOR_EACH_ENTRY_SAFE( wait, next, &port_waits, struct port_wait, entry )
         if (wait->port == client || wait->port == server) end_wait( wait, STATUS_PORT_DISCONNECTED );
-    wake_up( &client->obj, 0 );
-    wake_up( &server->obj, 0 );
+    wake_port( client );
+    wake_port( server );
     release_object( server );
     release_object( client );
 }
@@ -515,7 +525,7 @@ static void close_port( struct port *port )
         if (port->completing)
         {
             port->completing->connect_status = STATUS_PORT_CONNECTION_REFUSED;
-            wake_up( &port->completing->obj, 0 );
+            wake_port( port->completing );
             port->completing = NULL;
         }
         if (port->peer) disconnect( port, port->peer );
@@ -623,6 +633,7 @@ static void port_destroy( struct object *obj )
     if (port->token) release_object( port->token );
     if (port->conn) release_object( port->conn );
     if (port->owner) release_object( port->owner );
+    port_wake_all( &port->sleepers );  /* they ask again and learn the port is gone */
 }
 
 /* A connecting thread got a handle to its client port before the outcome was
@@ -678,6 +689,7 @@ void port_thread_terminated( struct thread *thread )
         else if (wait->callee == thread) end_wait( wait, STATUS_PORT_DISCONNECTED );
     }
     close_connect_handles( thread );
+    port_wake_thread_terminated( thread );
 }
 
 /* where a message sent through a port goes, and the context the receiver sees */
@@ -1046,7 +1058,7 @@ DECL_HANDLER(alpc_complete_connect)
             client->connect_reply = NULL;
             queue_msg( client, msg );
         }
-        wake_up( &client->obj, 0 );
+        wake_port( client );
     }
     release_object( port );
 }
@@ -1361,6 +1373,9 @@ DECL_HANDLER(alpc_send_message)
     else reply->msg_id = send_message( port, req->type, get_req_data(), req->data_size, req->total_len,
                                        req->data_info, req->async, (const char *)get_req_data() + req->data_size,
                                        get_req_data_size() - req->data_size );
+    /* the sender sleeps right away: a reply wakes it, as if its alpc_get_reply had pended */
+    if (reply->msg_id && req->type == PORT_MSG_REQUEST && !req->async)
+        port_wake_register( &port->sleepers, req->wake );
     release_object( port );
 }
 
@@ -1386,7 +1401,11 @@ DECL_HANDLER(alpc_get_reply)
         set_reply_data( msg->data, reply->data_size );
         port_msg_free( msg );
     }
-    else if (wait->status == STATUS_PENDING) set_error( STATUS_PENDING );
+    else if (wait->status == STATUS_PENDING)
+    {
+        set_error( STATUS_PENDING );
+        port_wake_register( &port->sleepers, req->wake );
+    }
     else
     {
         if (wait->status) set_error( wait->status );
@@ -1438,11 +1457,20 @@ DECL_HANDLER(alpc_send_callback)
         msg->client_pid   = current->process->id;
         msg->client_tid   = current->id;
         caller->callback  = msg;
-        wake_up( &caller->port->obj, 0 );
+        wake_port( caller->port );
         reply->callback_id = wait->callback_id;
     }
 done:
     release_object( port );
+}
+
+/* whether alpc_receive_message would find nothing yet on the port */
+static int receive_would_pend( struct port *port )
+{
+    struct port *queue = receive_port( port );
+
+    if (port->kind == PORT_CLIENT && (port->connect_status || !port->peer)) return 0;
+    return !queue->closed && !port_queue_head( &queue->queue );
 }
 
 /* reply to a received request */
@@ -1482,6 +1510,11 @@ DECL_HANDLER(alpc_reply_message)
             wait->reply = msg;
             end_wait( wait, STATUS_SUCCESS );
         }
+        if (!get_error() && req->wake && receive_would_pend( port ))
+        {
+            port_wake_register( &port->sleepers, req->wake );
+            reply->pending = 1;
+        }
     }
     else set_error( STATUS_NO_MEMORY );
     release_object( port );
@@ -1517,7 +1550,11 @@ DECL_HANDLER(alpc_receive_message)
             set_error( port->connect_status );  /* connecting, or refused */
         else if (queue->closed || (port->kind == PORT_CLIENT && !port->peer))
             set_error( STATUS_PORT_DISCONNECTED );
-        else set_error( STATUS_PENDING );
+        else
+        {
+            set_error( STATUS_PENDING );
+            port_wake_register( &port->sleepers, req->wake );
+        }
     }
     else
     {

@@ -658,8 +658,10 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     LPC_MESSAGE *out = (LPC_MESSAGE *)recv;
     const LPC_MESSAGE *lpc;
     struct port_attach attach;
+    struct port_sleep sleep = { 0 };
     ULONG id, max_data = 0, needed = 0;
     void *context = NULL;
+    BOOL alertable = !!(flags & ALPC_MSGFLG_WAIT_ALERTABLE);
     NTSTATUS ret;
 
     TRACE( "(%p,%#x,%p,%p,%p,%p,%p,%p)\n", port, (int)flags, send, send_attr, recv, len,
@@ -685,15 +687,16 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         if ((flags & ALPC_MSGFLG_REPLY_MESSAGE) || ((flags & ALPC_MSGFLG_RELEASE_MESSAGE) && lpc->MessageId))
         {
             if (!lpc->MessageId) return STATUS_INVALID_PARAMETER;
-            if ((ret = port_reply_message( port, lpc, &attach ))) return ret;
+            if ((ret = port_reply_message( port, lpc, &attach, recv && !alertable ? &sleep : NULL )))
+                return ret;
             forget_received_info( lpc->MessageId );
         }
         else if (flags & ALPC_MSGFLG_SYNC_REQUEST)
         {
             /* a synchronous request is sent, then its reply received, in this one call */
             if (!recv) return STATUS_LPC_RECEIVE_BUFFER_EXPECTED;
-            if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &attach, &id ))) return ret;
-            if ((ret = port_wait_reply( port, id, out, max_data, timeout, &attach ))) return ret;
+            if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &attach, &id, &sleep ))) return ret;
+            if ((ret = port_wait_reply( port, id, out, max_data, timeout, &attach, &sleep ))) return ret;
             *len = out->MessageSize;
             set_received_attributes( port, recv_attr, out, NULL, &attach );
             return STATUS_SUCCESS;
@@ -703,7 +706,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
             BOOL datagram = flags & ALPC_MSGFLG_RELEASE_MESSAGE;
 
             if ((ret = port_send_message( port, lpc, datagram ? LPC_MSG_DATAGRAM : LPC_MSG_REQUEST,
-                                          !datagram, &attach, &id )))
+                                          !datagram, &attach, &id, NULL )))
                 return ret;
             /* the sender learns the id the message got, as Windows writes it back */
             ((LPC_MESSAGE *)lpc)->MessageId = id;
@@ -711,8 +714,8 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     }
     if (!recv) return STATUS_SUCCESS;
 
-    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE,
-                                !!(flags & ALPC_MSGFLG_WAIT_ALERTABLE), &needed, &attach );
+    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, alertable,
+                                &needed, &attach, &sleep );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
     if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;

@@ -24,9 +24,18 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+# include <sys/mman.h>
+# include <sys/syscall.h>
+# include <linux/futex.h>
+#endif
 
 #include "ntstatus.h"
 #define WIN32_NO_STATUS
@@ -86,6 +95,149 @@ NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout, BOOL alertable 
     return status;
 }
 
+/* The process's area of futex words that wineserver wakes (server/port_wake.c),
+ * and the calling thread's word in it: index + 1, or 0 before it asked. */
+static char *wake_area;
+static __thread unsigned int wake_slot;
+static __thread BOOL wake_unavailable;
+
+/* WINE_LPC_FASTPATH=0 makes every port wait sleep in select, as before the fast path */
+static BOOL fast_path_enabled(void)
+{
+    static int enabled = -1;
+
+    if (enabled == -1)
+    {
+        const char *env = getenv( "WINE_LPC_FASTPATH" );
+        enabled = !env || strcmp( env, "0" );
+    }
+    return enabled;
+}
+
+static unsigned int *wake_word( unsigned int slot )
+{
+    return (unsigned int *)(wake_area + (slot - 1) * PORT_WAKE_STRIDE);
+}
+
+static void map_wake_area( HANDLE handle )
+{
+#ifdef __linux__
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    int fd, needs_close;
+    void *ptr;
+
+    pthread_mutex_lock( &lock );
+    if (!wake_area && !server_get_unix_fd( handle, 0, &fd, &needs_close, NULL, NULL ))
+    {
+        ptr = mmap( NULL, PORT_WAKE_SLOTS * PORT_WAKE_STRIDE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0 );
+        if (ptr != MAP_FAILED) wake_area = ptr;
+        if (needs_close) close( fd );
+    }
+    pthread_mutex_unlock( &lock );
+#endif
+}
+
+/* get the thread's futex word to pass as 'wake' in a request that may pend,
+ * and its value now; without one (alertable, or the fast path off or not
+ * available) the thread sleeps in select */
+void port_prepare_sleep( struct port_sleep *sleep, BOOL alertable )
+{
+    sleep->slot    = 0;
+    sleep->seq     = 0;
+    sleep->pending = FALSE;
+    if (alertable) return;  /* only select delivers user APCs */
+    if (!wake_slot && !wake_unavailable)
+    {
+        HANDLE handle = 0;
+        unsigned int slot = 0, status;
+
+        wake_unavailable = TRUE;
+        if (!fast_path_enabled()) return;
+        SERVER_START_REQ( alpc_get_wake_slot )
+        {
+            if (!(status = wine_server_call( req )))
+            {
+                handle = wine_server_ptr_handle( reply->handle );
+                slot   = reply->slot;
+            }
+        }
+        SERVER_END_REQ;
+        if (handle)
+        {
+            map_wake_area( handle );
+            NtClose( handle );
+        }
+        if (!wake_area || !slot || slot > PORT_WAKE_SLOTS)
+        {
+            /* a thread beyond the area's words is expected; anything else is not */
+            if (status == STATUS_NO_MEMORY) WARN( "no futex word left: port waits sleep in select\n" );
+            else ERR( "no futex word for port waits (%#x): they sleep in select\n", status );
+            return;
+        }
+        wake_slot = slot;
+        wake_unavailable = FALSE;
+    }
+    if (!wake_slot) return;
+    sleep->slot = wake_slot;
+    sleep->seq  = __atomic_load_n( wake_word( wake_slot ), __ATOMIC_ACQUIRE );
+}
+
+/* Port waits are short when both sides are busy, and on a virtual machine waking
+ * a sleeping thread costs more than the wait: watch the word for a while first.
+ * bench/ measured 50 us as the shortest spin that pays on two vCPUs. */
+#define PORT_SPIN_NSEC 50000
+
+static BOOL spin_until_bumped( const struct port_sleep *sleep )
+{
+    static int cpus;
+    struct timespec start, now;
+    unsigned int *word = wake_word( sleep->slot );
+
+    if (!cpus) cpus = sysconf( _SC_NPROCESSORS_ONLN );
+    if (cpus < 2) return FALSE;
+    clock_gettime( CLOCK_MONOTONIC, &start );
+    do
+    {
+        if (__atomic_load_n( word, __ATOMIC_ACQUIRE ) != sleep->seq) return TRUE;
+#if defined(__i386__) || defined(__x86_64__)
+        __builtin_ia32_pause();
+#endif
+        clock_gettime( CLOCK_MONOTONIC, &now );
+    } while ((now.tv_sec - start.tv_sec) * 1000000000 + now.tv_nsec - start.tv_nsec < PORT_SPIN_NSEC);
+    return FALSE;
+}
+
+/* after a request that registered the word found nothing: sleep until wineserver
+ * bumps it, or the absolute timeout; the caller then asks again */
+NTSTATUS port_sleep( HANDLE handle, const struct port_sleep *sleep, const LARGE_INTEGER *timeout,
+                     BOOL alertable )
+{
+#ifdef __linux__
+    struct timespec ts, *pts = NULL;
+
+    if (!sleep->slot) return port_wait( handle, timeout, alertable );
+    if (timeout)
+    {
+        LARGE_INTEGER now;
+        LONGLONG left;
+
+        NtQuerySystemTime( &now );
+        if ((left = timeout->QuadPart - now.QuadPart) <= 0) return STATUS_TIMEOUT;
+        ts.tv_sec  = left / 10000000;
+        ts.tv_nsec = (left % 10000000) * 100;
+        pts = &ts;
+    }
+    if (spin_until_bumped( sleep )) return STATUS_SUCCESS;
+    /* woken, interrupted by a signal (a system APC, a suspension) or bumped already: ask again */
+    if (syscall( __NR_futex, wake_word( sleep->slot ), FUTEX_WAIT, sleep->seq, pts, NULL, 0 ) == -1 &&
+        errno == ETIMEDOUT)
+        return STATUS_TIMEOUT;
+    return STATUS_SUCCESS;
+#else
+    return port_wait( handle, timeout, alertable );
+#endif
+}
+
 /* relative timeouts are turned into a deadline, since a receive may wait more than once */
 const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline )
 {
@@ -137,8 +289,9 @@ void port_get_recv_attach( struct port_attach *attach, const unsigned char *ptr,
  * max_data is truncated, or with RECEIVE_WHOLE left queued and its size returned */
 NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
                                const LARGE_INTEGER *timeout, enum port_receive_mode mode, BOOL alertable,
-                               ULONG *needed, struct port_attach *attach )
+                               ULONG *needed, struct port_attach *attach, const struct port_sleep *sleep )
 {
+    struct port_sleep next;
     ULONG room = max_data + (attach ? PORT_RECV_ATTACH_SIZE : 0);
     LARGE_INTEGER deadline;
     unsigned char *data;
@@ -151,6 +304,12 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
     if (context) port_probe_write( context, sizeof(*context) );
     if (!(data = malloc( max( room, 1 )))) return STATUS_NO_MEMORY;
     timeout = port_get_deadline( timeout, &deadline );
+    /* the reply before it found the queue empty and registered the thread */
+    if (sleep && sleep->pending && (ret = port_sleep( handle, sleep, timeout, alertable )))
+    {
+        free( data );
+        return ret;
+    }
     for (;;)
     {
         process_id_t pid = 0;
@@ -160,9 +319,11 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
         client_ptr_t ctx = 0;
         data_size_t size = 0;
 
+        port_prepare_sleep( &next, alertable );
         SERVER_START_REQ( alpc_receive_message )
         {
             req->handle           = wine_server_obj_handle( handle );
+            req->wake             = next.slot;
             req->max_len          = max_data;
             req->connections_only = mode == RECEIVE_CONNECTIONS;
             req->whole            = mode == RECEIVE_WHOLE;
@@ -196,7 +357,7 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
             break;
         }
         if (ret != STATUS_PENDING) break;
-        if ((ret = port_wait( handle, timeout, alertable ))) break;
+        if ((ret = port_sleep( handle, &next, timeout, alertable ))) break;
     }
     free( data );
     return ret;
@@ -213,7 +374,7 @@ static NTSTATUS get_message_data( const LPC_MESSAGE *msg, USHORT *size, USHORT *
 }
 
 NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async,
-                            const struct port_attach *attach, ULONG *id )
+                            const struct port_attach *attach, ULONG *id, struct port_sleep *sleep )
 {
     USHORT size, total, data_info;
     unsigned char data[PORT_MAX_DATA > 0xffff ? 0xffff : PORT_MAX_DATA];
@@ -221,6 +382,7 @@ NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, B
 
     if ((ret = get_message_data( msg, &size, &total, &data_info ))) return ret;
     memcpy( data, msg->Data, size );
+    if (sleep) port_prepare_sleep( sleep, FALSE );
 
     SERVER_START_REQ( alpc_send_message )
     {
@@ -230,11 +392,13 @@ NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, B
         req->data_info = data_info;
         req->total_len = total;
         req->data_size = size;
+        req->wake      = sleep ? sleep->slot : 0;
         wine_server_add_data( req, data, size );
         if (attach) port_add_send_attach( req, attach );
         if (!(ret = wine_server_call( req ))) *id = reply->msg_id;
     }
     SERVER_END_REQ;
+    if (sleep) sleep->pending = !ret && sleep->slot;
     TRACE( "%p: type %u, %u bytes -> id %u, status %#x\n", handle, (int)type, size, (int)*id, ret );
     return ret;
 }
@@ -458,7 +622,8 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
 NTSTATUS WINAPI NtListenPort( HANDLE handle, LPC_MESSAGE *msg )
 {
     TRACE( "(%p,%p)\n", handle, msg );
-    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, FALSE, NULL, NULL );
+    return port_receive_message( handle, NULL, msg, PORT_MAX_DATA, NULL, RECEIVE_CONNECTIONS, FALSE, NULL, NULL,
+                                 NULL );
 }
 
 
@@ -613,15 +778,17 @@ NTSTATUS WINAPI NtRequestPort( HANDLE handle, LPC_MESSAGE *msg )
     ULONG id;
 
     TRACE( "(%p,%p)\n", handle, msg );
-    return port_send_message( handle, msg, LPC_MSG_DATAGRAM, FALSE, NULL, &id );
+    return port_send_message( handle, msg, LPC_MSG_DATAGRAM, FALSE, NULL, &id, NULL );
 }
 
 
 /* wait for the reply to the thread's request on a port, or for a callback to answer */
 /* a reply longer than max_data is lost: STATUS_BUFFER_TOO_SMALL */
 NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data,
-                          const LARGE_INTEGER *timeout, struct port_attach *attach )
+                          const LARGE_INTEGER *timeout, struct port_attach *attach,
+                          const struct port_sleep *sleep )
 {
+    struct port_sleep next;
     LARGE_INTEGER deadline;
     ULONG room = PORT_MAX_DATA + (attach ? PORT_RECV_ATTACH_SIZE : 0);
     unsigned char *data;
@@ -629,6 +796,8 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
 
     if (!(data = malloc( room ))) return STATUS_NO_MEMORY;
     timeout = port_get_deadline( timeout, &deadline );
+    /* the send registered the thread: sleep before asking */
+    next = sleep ? *sleep : (struct port_sleep){ 0 };
     for (;;)
     {
         ULONG type = 0, msg_id = 0, callback_id = 0;
@@ -636,11 +805,15 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
         thread_id_t tid = 0;
         data_size_t size = 0;
 
+        if (next.pending && (ret = port_sleep( handle, &next, timeout, FALSE ))) break;
+        port_prepare_sleep( &next, FALSE );
+
         SERVER_START_REQ( alpc_get_reply )
         {
             req->handle = wine_server_obj_handle( handle );
             req->msg_id = id;
             req->want   = attach ? attach->want : 0;
+            req->wake   = next.slot;
             wine_server_set_reply( req, data, room );
             if (!(ret = wine_server_call( req )))
             {
@@ -667,18 +840,18 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
             break;
         }
         if (ret != STATUS_PENDING) break;
-        if ((ret = port_wait( handle, timeout, FALSE )) == STATUS_TIMEOUT)
+        next.pending = TRUE;
+    }
+    if (ret == STATUS_TIMEOUT)
+    {
+        /* the request is withdrawn; a late reply finds nobody */
+        SERVER_START_REQ( alpc_cancel_message )
         {
-            /* the request is withdrawn; a late reply finds nobody */
-            SERVER_START_REQ( alpc_cancel_message )
-            {
-                req->handle = wine_server_obj_handle( handle );
-                req->msg_id = id;
-                wine_server_call( req );
-            }
-            SERVER_END_REQ;
+            req->handle = wine_server_obj_handle( handle );
+            req->msg_id = id;
+            wine_server_call( req );
         }
-        if (ret) break;
+        SERVER_END_REQ;
     }
     free( data );
     return ret;
@@ -718,6 +891,7 @@ static NTSTATUS send_callback( HANDLE handle, const LPC_MESSAGE *msg, ULONG *id 
  */
 NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_MESSAGE *msg_out )
 {
+    struct port_sleep sleep = { 0 };
     unsigned int ret;
     ULONG id = 0;
 
@@ -727,7 +901,7 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
     switch (msg_in->MessageType & 0xff)
     {
     case 0:
-        ret = port_send_message( handle, msg_in, LPC_MSG_REQUEST, FALSE, NULL, &id );
+        ret = port_send_message( handle, msg_in, LPC_MSG_REQUEST, FALSE, NULL, &id, &sleep );
         break;
     case LPC_MSG_REQUEST:  /* a callback to the sender of a request */
         ret = send_callback( handle, msg_in, &id );
@@ -736,7 +910,7 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
         return STATUS_INVALID_PARAMETER;
     }
     if (ret) return ret;
-    return port_wait_reply( handle, id, msg_out, PORT_MAX_DATA, NULL, NULL );
+    return port_wait_reply( handle, id, msg_out, PORT_MAX_DATA, NULL, NULL, &sleep );
 }
 
 
@@ -746,11 +920,12 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
 NTSTATUS WINAPI NtReplyPort( HANDLE handle, LPC_MESSAGE *reply_msg )
 {
     TRACE( "(%p,%p)\n", handle, reply_msg );
-    return port_reply_message( handle, reply_msg, NULL );
+    return port_reply_message( handle, reply_msg, NULL, NULL );
 }
 
 /* a reply, with what an ALPC reply carries besides data */
-NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const struct port_attach *attach )
+NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const struct port_attach *attach,
+                             struct port_sleep *sleep )
 {
     unsigned char data[0xffff];
     USHORT size, total, data_info;
@@ -764,6 +939,7 @@ NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const 
     pid = HandleToULong( reply_msg->ClientId.UniqueProcess );
     tid = HandleToULong( reply_msg->ClientId.UniqueThread );
     if (!id) return STATUS_INVALID_PARAMETER;
+    if (sleep) port_prepare_sleep( sleep, FALSE );
 
     SERVER_START_REQ( alpc_reply_message )
     {
@@ -774,9 +950,11 @@ NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const 
         req->client_tid  = tid;
         req->total_len   = total;
         req->data_size   = size;
+        req->wake        = sleep ? sleep->slot : 0;
         wine_server_add_data( req, data, size );
         if (attach) port_add_send_attach( req, attach );
         ret = wine_server_call( req );
+        if (sleep) sleep->pending = !ret && reply->pending;
     }
     SERVER_END_REQ;
     TRACE( "%p: reply to %u/%u -> %#x\n", handle, (int)id, (int)callback_id, ret );
@@ -800,14 +978,15 @@ NTSTATUS WINAPI NtReplyWaitReceivePort( HANDLE handle, void **context, LPC_MESSA
 NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_MESSAGE *reply,
                                           PORT_MESSAGE *msg, LARGE_INTEGER *timeout )
 {
+    struct port_sleep sleep = { 0 };
     NTSTATUS status;
 
     TRACE( "(%p,%p,%p,%p,%p)\n", handle, context, reply, msg, timeout );
     if (!msg) return STATUS_INVALID_PARAMETER;
     port_probe_write( msg, PORT_HEADER_SIZE );
-    if (reply && (status = NtReplyPort( handle, (LPC_MESSAGE *)reply ))) return status;
+    if (reply && (status = port_reply_message( handle, (LPC_MESSAGE *)reply, NULL, &sleep ))) return status;
     return port_receive_message( handle, context, (LPC_MESSAGE *)msg, PORT_MAX_DATA, timeout, RECEIVE_ANY,
-                                 FALSE, NULL, NULL );
+                                 FALSE, NULL, NULL, &sleep );
 }
 
 
@@ -823,7 +1002,7 @@ NTSTATUS WINAPI NtReplyWaitReplyPort( HANDLE handle, LPC_MESSAGE *reply )
     port_probe_write( reply, PORT_HEADER_SIZE );
     if ((status = NtReplyPort( handle, reply ))) return status;
     /* then wait for the reply to the request this thread sent through the port */
-    return port_wait_reply( handle, 0, reply, PORT_MAX_DATA, NULL, NULL );
+    return port_wait_reply( handle, 0, reply, PORT_MAX_DATA, NULL, NULL, NULL );
 }
 
 

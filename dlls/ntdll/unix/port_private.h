@@ -59,6 +59,18 @@ struct port_attach
 extern void port_probe_write( void *ptr, SIZE_T size );
 extern void port_add_send_attach( void *req, const struct port_attach *attach );
 extern NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout, BOOL alertable );
+/* a request that registered the thread's futex word with wineserver, so that
+ * the thread may sleep on it rather than ask again and sleep in select */
+struct port_sleep
+{
+    unsigned int slot;     /* the word: index + 1, or 0 to sleep in select */
+    unsigned int seq;      /* its value before the request */
+    BOOL         pending;  /* the request registered it: sleep before asking */
+};
+
+extern void port_prepare_sleep( struct port_sleep *sleep, BOOL alertable );
+extern NTSTATUS port_sleep( HANDLE handle, const struct port_sleep *sleep, const LARGE_INTEGER *timeout,
+                            BOOL alertable );
 extern const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline );
 extern void port_fill_header( LPC_MESSAGE *msg, USHORT type, USHORT size, USHORT data_info,
                               process_id_t pid, thread_id_t tid, ULONG id, ULONG_PTR callback_id );
@@ -66,13 +78,15 @@ extern NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info
                              ULONG msg_len, ULONG flags, ULONG dup_types );
 extern void port_get_recv_attach( struct port_attach *attach, const unsigned char *ptr, data_size_t size );
 extern NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, BOOL async,
-                                   const struct port_attach *attach, ULONG *id );
+                                   const struct port_attach *attach, ULONG *id, struct port_sleep *sleep );
 extern NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG max_data,
-                                 const LARGE_INTEGER *timeout, struct port_attach *attach );
+                                 const LARGE_INTEGER *timeout, struct port_attach *attach,
+                                 const struct port_sleep *sleep );
 extern NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg,
-                                    const struct port_attach *attach );
+                                    const struct port_attach *attach, struct port_sleep *sleep );
 extern NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, ULONG max_data,
                                       const LARGE_INTEGER *timeout, enum port_receive_mode mode,
-                                      BOOL alertable, ULONG *needed, struct port_attach *attach );
+                                      BOOL alertable, ULONG *needed, struct port_attach *attach,
+                                      const struct port_sleep *sleep );
 
 #endif /* __WINE_NTDLL_UNIX_PORT_PRIVATE_H */
