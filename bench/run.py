@@ -30,7 +30,9 @@ BASELINES = [  # (key, id of the row)
 
 # (what, how, program, arguments); baselines first, so that they are at hand for every later row.
 # how: "native" runs it directly, "wine" under ./wine-lpc in the prefix, "stock" under Debian's
-# stock Wine 8.0 (--stock-wine) in a second prefix of its own, made when the first such run starts.
+# stock Wine 8.0 (--stock-wine) in a second prefix of its own, made when the first such run starts;
+# "nofast" under ./wine-lpc with WINE_LPC_FASTPATH=0 (port waits sleep in select), its rows' ids
+# ending in _nofast.
 RUNS = [
     ("socketpair", "native", "bench_native", ["socketpair"]),
     ("futex", "native", "bench_native", ["futex"]),
@@ -39,6 +41,8 @@ RUNS = [
     ("pipe-connect", "wine", "bench_baseline.exe", ["pipe-connect"]),
     ("lpc", "wine", "bench_lpc.exe", []),
     ("alpc", "wine", "bench_alpc.exe", []),
+    ("lpc-nofast", "nofast", "bench_lpc.exe", []),
+    ("alpc-nofast", "nofast", "bench_alpc.exe", []),
     ("many-1", "wine", "bench_many.exe", ["1"]),
     ("many-4", "wine", "bench_many.exe", ["4"]),
     ("ncalrpc", "wine", "bench_rpc.exe", ["ncalrpc"]),
@@ -150,9 +154,9 @@ def add_ratios(rows):
         else:
             row["ratio"] = {key: None for key, _ in BASELINES}
     # the connect target is a named-pipe connect and close
-    if "alpc_connect_cycle" in rows and "wine_pipe_connect" in rows:
-        rows["alpc_connect_cycle"]["extra"]["pipe_connect"] = round(
-            rows["alpc_connect_cycle"]["median"] / rows["wine_pipe_connect"]["median"], 3)
+    for rid in ("alpc_connect_cycle", "alpc_connect_cycle_nofast"):
+        if rid in rows and "wine_pipe_connect" in rows:
+            rows[rid]["extra"]["pipe_connect"] = round(rows[rid]["median"] / rows["wine_pipe_connect"]["median"], 3)
     # the 16-client rows against one client's sequential rate
     single = rows.get("alpc_rt_64")
     for rid in ("alpc_16_clients_1_thread", "alpc_16_clients_4_threads"):
@@ -182,13 +186,13 @@ def note(row):
     rid = row["id"]
     if "ratio_vs_idle" in e:
         return f"x{e['ratio_vs_idle']:.2f} of idle ({e['idle_median']:.1f} us)"
-    if rid == "alpc_1mib_view":
+    if rid.startswith("alpc_1mib_view"):
         return f"x{e['speedup_vs_copy']:.2f} of the copy"
-    if rid == "alpc_connect_cycle" and "pipe_connect" in e:
+    if rid.startswith("alpc_connect_cycle") and "pipe_connect" in e:
         return f"x{e['pipe_connect']:.2f} of a named-pipe connect + close"
-    if rid == "alpc_1mib_copy":
+    if rid.startswith("alpc_1mib_copy"):
         return f"{e['chunks']} messages"
-    if rid == "alpc_dgram":
+    if rid.startswith("alpc_dgram"):
         return f"batches of {e['batch']}"
     if "vs_stock" in e:
         what = "time" if row["unit"] == "us" else "rate"
@@ -204,7 +208,8 @@ def note(row):
 def table(rows):
     head = ["scenario", "median", "p99", "unit", "iter", "/sockpair", "/futex", "/pipe", "/event", "note"]
     lines = []
-    for rid in ORDER + [r for r in rows if r not in ORDER]:
+    order = [x for r in ORDER for x in (r, r + "_nofast")]
+    for rid in order + [r for r in rows if r not in order]:
         if rid not in rows:
             continue
         row = rows[rid]
@@ -300,7 +305,13 @@ def main():
                 run_env, run_prefix = dict(stock.env, BENCH_BUDGET_MS=str(args.budget_ms)), stock
             cmd = [exe, *pargs] if how == "native" else [run_prefix.wine_lpc, exe, *pargs]
             log(f"bench: {name} ...")
+            if how == "nofast":
+                run_env = dict(env, WINE_LPC_FASTPATH="0")
             got, errs, secs = run_program(cmd, run_env, args.timeout)
+            if how == "nofast":
+                for row in got:
+                    row["id"] += "_nofast"
+                    row["scenario"] += " [FASTPATH=0]"
             timings[name] = round(secs, 1)
             if how != "native" and any("timed out" in e for e in errs):
                 log("bench: ending that program's processes (a new wineserver)")
@@ -320,7 +331,8 @@ def main():
 
     add_ratios(rows)
     wall = round(time.monotonic() - start, 1)
-    ordered = [rows[r] for r in ORDER if r in rows] + [rows[r] for r in rows if r not in ORDER]
+    order = [x for r in ORDER for x in (r, r + "_nofast")]
+    ordered = [rows[r] for r in order if r in rows] + [rows[r] for r in rows if r not in order]
     result = {
         "generated": started.isoformat(timespec="seconds"),
         "machine": info,

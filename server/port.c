@@ -189,6 +189,29 @@ struct port_view
     struct object    *mapping;
 };
 
+/* what an ALPC message carries besides data: objects travel, handles and
+ * views are made in the receiver when it takes the message */
+struct msg_attach
+{
+    struct token  *token;           /* the sender's, or its security context's */
+    int            context;         /* token is a security context's ... */
+    int            imp_level;       /* ... captured at this level */
+    struct object *view;            /* the section of a view passed */
+    mem_size_t     view_size;
+    unsigned int   view_flags;
+    struct event  *event;           /* direct attribute: set once received */
+    client_ptr_t   ticket;          /* work-on-behalf ticket */
+    unsigned int   count;
+    struct
+    {
+        struct object *obj;
+        unsigned int   flags;
+        unsigned int   type;        /* ALPC_PORFLG_OBJECT_TYPE_* */
+        unsigned int   access;
+        unsigned int   attributes;
+    } handles[1];
+};
+
 static struct list alpc_handles = LIST_INIT( alpc_handles );
 static struct list port_views = LIST_INIT( port_views );
 static struct list port_waits = LIST_INIT( port_waits );
@@ -312,10 +335,10 @@ static struct port_wait *find_wait( struct port *port, struct thread *thread )
     return NULL;
 }
 
-static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
+/* whether the thread, waiting on the port, would find what it waits for */
+static int port_ready( void *obj, struct thread *thread )
 {
-    struct port *port = (struct port *)obj;
-    struct thread *thread = get_wait_queue_thread( entry );
+    struct port *port = obj;
     struct port_wait *wait;
 
     if ((wait = find_wait( port, thread ))) return wait->status != STATUS_PENDING || wait->callback;
@@ -332,11 +355,16 @@ static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
     }
 }
 
+static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
+{
+    return port_ready( obj, get_wait_queue_thread( entry ));
+}
+
 /* wake the threads waiting on a port, in select or on their futex */
 static void wake_port( struct port *port )
 {
     wake_up( &port->obj, 0 );
-    port_wake_all( &port->sleepers );
+    port_wake_ready( &port->sleepers, port_ready, port );
 }
 
 /* wake the threads that may receive from a queue, through any port they wait on */
@@ -407,11 +435,88 @@ static void flush_queue( struct port *port )
     }
 }
 
+/* the receiver has the message: a direct attribute's event is set, a request's sender told */
+static void msg_received( struct port_msg *msg )
+{
+    if (msg->attach && ((struct msg_attach *)msg->attach)->event)
+        set_event( ((struct msg_attach *)msg->attach)->event );
+    if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
+}
+
+/* Write a message as alpc_receive_message or alpc_get_reply would give it into a
+ * sleeping thread's delivery, if what it wants needs no handle made for it. */
+static int fill_delivery( struct wake_slot *wake, const struct port_msg *msg )
+{
+    struct msg_attach *attach = msg->attach;
+    unsigned int want;
+    port_delivery_t *delivery = port_wake_delivery( wake, &want );
+    char *data = (char *)delivery + PORT_DELIVERY_DATA - PORT_DELIVERY_OFFSET;
+    const struct sid *sid = NULL;
+    data_size_t size = msg->size;
+    port_recv_attach_t *info;
+
+    if (attach && want)
+    {
+        if (((want & PORT_WANT_HANDLES) && attach->count) || ((want & PORT_WANT_VIEW) && attach->view))
+            return 0;
+        if (want & PORT_WANT_SENDER) sid = token_get_user( attach->token );
+        if (size + sizeof(*info) + (sid ? sid_len( sid ) : 0) > PORT_DELIVERY_MAX) return 0;
+    }
+    memcpy( data, msg->data, msg->size );
+    if (attach && want)
+    {
+        info = (port_recv_attach_t *)(data + size);
+        memset( info, 0, sizeof(*info) );
+        info->ticket  = attach->ticket;
+        info->sid_len = sid ? sid_len( sid ) : 0;
+        if (want & PORT_WANT_SENDER) token_get_ids( attach->token, &info->token_id, &info->modified_id );
+        if (sid) memcpy( info + 1, sid, info->sid_len );
+        size += sizeof(*info) + info->sid_len;
+    }
+    delivery->type        = msg->type;
+    delivery->msg_id      = msg->id;
+    delivery->callback_id = msg->callback_id;
+    delivery->client_pid  = msg->client_pid;
+    delivery->client_tid  = msg->client_tid;
+    delivery->context     = msg->context;
+    delivery->view_size   = 0;
+    delivery->data_info   = msg->data_info;
+    delivery->data_size   = msg->size;
+    delivery->size        = size;
+    return 1;
+}
+
+/* hand the message just queued to a thread asleep on its futex word, which then
+ * need not ask for it (docs/fast-path.md) */
+static int deliver_queued( struct port *port )
+{
+    struct port_msg *msg = port_queue_head( &port->queue );
+    struct wake_slot *wake;
+    struct port *server;
+
+    /* the thread may have to learn of earlier messages first, and connection
+     * requests are answered with more than the message */
+    if (port->queue.count != 1 || msg->type == PORT_MSG_CONNECTION_REQUEST) return 0;
+    if (!(wake = port_wake_find( &port->sleepers, NULL, PORT_DELIVER_RECEIVE, msg->size )) &&
+        port->kind == PORT_CONNECTION)
+    {
+        LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct port, conn_entry )
+            if ((wake = port_wake_find( &server->sleepers, NULL, PORT_DELIVER_RECEIVE, msg->size ))) break;
+    }
+    if (!wake || !fill_delivery( wake, msg )) return 0;
+    unqueue_msg( port, msg );
+    msg_received( msg );
+    port_msg_free( msg );
+    port_wake_deliver( wake );
+    return 1;
+}
+
 static int queue_msg( struct port *port, struct port_msg *msg )
 {
     if (!msg->id) msg->id = port_next_id( &last_msg_id );  /* a reply keeps its request's */
     port_queue_push( &port->queue, msg );
     if (port->completion) add_completion( port->completion, port->completion_key, 0, STATUS_SUCCESS, 0 );
+    else if (deliver_queued( port )) return 1;
     wake_receivers( port );
     return 1;
 }
@@ -633,7 +738,7 @@ static void port_destroy( struct object *obj )
     if (port->token) release_object( port->token );
     if (port->conn) release_object( port->conn );
     if (port->owner) release_object( port->owner );
-    port_wake_all( &port->sleepers );  /* they ask again and learn the port is gone */
+    port_wake_detach( &port->sleepers );
 }
 
 /* A connecting thread got a handle to its client port before the outcome was
@@ -1093,28 +1198,6 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
     return wait;
 }
 
-/* what an ALPC message carries besides data: objects travel, handles and
- * views are made in the receiver when it takes the message */
-struct msg_attach
-{
-    struct token  *token;           /* the sender's, or its security context's */
-    int            context;         /* token is a security context's ... */
-    int            imp_level;       /* ... captured at this level */
-    struct object *view;            /* the section of a view passed */
-    mem_size_t     view_size;
-    unsigned int   view_flags;
-    struct event  *event;           /* direct attribute: set once received */
-    client_ptr_t   ticket;          /* work-on-behalf ticket */
-    unsigned int   count;
-    struct
-    {
-        struct object *obj;
-        unsigned int   flags;
-        unsigned int   type;        /* ALPC_PORFLG_OBJECT_TYPE_* */
-        unsigned int   access;
-        unsigned int   attributes;
-    } handles[1];
-};
 
 static void free_msg_attach( void *ptr )
 {
@@ -1375,7 +1458,7 @@ DECL_HANDLER(alpc_send_message)
                                        get_req_data_size() - req->data_size );
     /* the sender sleeps right away: a reply wakes it, as if its alpc_get_reply had pended */
     if (reply->msg_id && req->type == PORT_MSG_REQUEST && !req->async)
-        port_wake_register( &port->sleepers, req->wake );
+        port_wake_register( &port->sleepers, req->wake, PORT_DELIVER_REPLY, req->deliver, req->deliver_want );
     release_object( port );
 }
 
@@ -1404,7 +1487,7 @@ DECL_HANDLER(alpc_get_reply)
     else if (wait->status == STATUS_PENDING)
     {
         set_error( STATUS_PENDING );
-        port_wake_register( &port->sleepers, req->wake );
+        port_wake_register( &port->sleepers, req->wake, PORT_DELIVER_REPLY, req->deliver, req->want );
     }
     else
     {
@@ -1473,6 +1556,21 @@ static int receive_would_pend( struct port *port )
     return !queue->closed && !port_queue_head( &queue->queue );
 }
 
+/* hand a reply to its requester asleep on its futex word; the wait is over */
+static int deliver_reply( struct port_wait *wait )
+{
+    struct wake_slot *wake;
+
+    if (wait->callback_id || wait->callback) return 0;
+    if (!(wake = port_wake_find( &wait->port->sleepers, wait->thread, PORT_DELIVER_REPLY, wait->reply->size )))
+        return 0;
+    wait->reply->id = wait->msg_id;
+    if (!fill_delivery( wake, wait->reply )) return 0;
+    free_wait( wait );
+    port_wake_deliver( wake );
+    return 1;
+}
+
 /* reply to a received request */
 DECL_HANDLER(alpc_reply_message)
 {
@@ -1508,11 +1606,12 @@ DECL_HANDLER(alpc_reply_message)
         else
         {
             wait->reply = msg;
-            end_wait( wait, STATUS_SUCCESS );
+            if (!deliver_reply( wait )) end_wait( wait, STATUS_SUCCESS );
         }
         if (!get_error() && req->wake && receive_would_pend( port ))
         {
-            port_wake_register( &port->sleepers, req->wake );
+            port_wake_register( &port->sleepers, req->wake, PORT_DELIVER_RECEIVE, req->deliver,
+                                req->deliver_want );
             reply->pending = 1;
         }
     }
@@ -1553,7 +1652,9 @@ DECL_HANDLER(alpc_receive_message)
         else
         {
             set_error( STATUS_PENDING );
-            port_wake_register( &port->sleepers, req->wake );
+            if (!req->connections_only)
+                port_wake_register( &port->sleepers, req->wake, PORT_DELIVER_RECEIVE, req->deliver, req->want );
+            else port_wake_register( &port->sleepers, req->wake, 0, 0, 0 );
         }
     }
     else
@@ -1569,10 +1670,8 @@ DECL_HANDLER(alpc_receive_message)
         if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
             reply->view_size = ((struct port *)msg->sender)->view_size;
         reply->data_size   = min( msg->size, min( req->max_len, get_reply_max_size() ));
-        if (msg->attach && ((struct msg_attach *)msg->attach)->event)
-            set_event( ((struct msg_attach *)msg->attach)->event );
         reply_msg_data( msg, req->want, reply->data_size );
-        if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
+        msg_received( msg );
         port_msg_free( msg );
     }
     release_object( port );

@@ -60,9 +60,13 @@
 
 struct wake_slot
 {
-    struct thread *thread;         /* its owner, or NULL */
-    unsigned int  *word;           /* wineserver's view of its word */
-    struct list    entry;          /* in the waiters list it is registered on */
+    struct thread   *thread;       /* its owner, or NULL */
+    unsigned int    *word;         /* wineserver's view of its word */
+    port_delivery_t *delivery;     /* ... and of its delivery */
+    struct list      entry;        /* in the waiters list it is registered on */
+    int              kind;         /* PORT_DELIVER_* it takes, or 0 */
+    data_size_t      deliver;      /* the longest message data it takes */
+    unsigned int     want;         /* PORT_WANT_* */
 };
 
 struct wake_area
@@ -120,7 +124,8 @@ static struct wake_area *create_area( struct process *process )
     for (i = 0; i < PORT_WAKE_SLOTS; i++)
     {
         area->slots[i].thread = NULL;
-        area->slots[i].word   = (unsigned int *)(area->base + i * PORT_WAKE_STRIDE);
+        area->slots[i].word     = (unsigned int *)(area->base + i * PORT_WAKE_STRIDE);
+        area->slots[i].delivery = (port_delivery_t *)((char *)area->slots[i].word + PORT_DELIVERY_OFFSET);
         list_init( &area->slots[i].entry );
     }
     list_add_tail( &wake_areas, &area->entry );
@@ -140,7 +145,8 @@ static struct wake_slot *get_slot( struct thread *thread, unsigned int slot )
     return &area->slots[slot - 1];
 }
 
-void port_wake_register( struct list *waiters, unsigned int slot )
+void port_wake_register( struct list *waiters, unsigned int slot, int kind, data_size_t deliver,
+                         unsigned int want )
 {
     struct wake_slot *wake = get_slot( current, slot );
 
@@ -148,21 +154,27 @@ void port_wake_register( struct list *waiters, unsigned int slot )
     if (!wake) return;
     list_remove( &wake->entry );
     list_add_tail( waiters, &wake->entry );
+    wake->kind    = deliver ? kind : 0;
+    wake->deliver = deliver ? min( deliver - 1, PORT_DELIVERY_MAX ) : 0;
+    wake->want    = want;
 }
 
-void port_wake_all( struct list *waiters )
+static void wake_slot( struct wake_slot *wake )
+{
+    list_remove( &wake->entry );
+    list_init( &wake->entry );
+#ifdef __linux__
+    __atomic_add_fetch( wake->word, 1, __ATOMIC_SEQ_CST );
+    syscall( __NR_futex, wake->word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0 );
+#endif
+}
+
+void port_wake_ready( struct list *waiters, int (*ready)( void *arg, struct thread *thread ), void *arg )
 {
     struct wake_slot *wake, *next;
 
     LIST_FOR_EACH_ENTRY_SAFE( wake, next, waiters, struct wake_slot, entry )
-    {
-        list_remove( &wake->entry );
-        list_init( &wake->entry );
-#ifdef __linux__
-        __atomic_add_fetch( wake->word, 1, __ATOMIC_SEQ_CST );
-        syscall( __NR_futex, wake->word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0 );
-#endif
-    }
+        if (ready( arg, wake->thread )) wake_slot( wake );
 }
 
 void port_wake_detach( struct list *waiters )
@@ -174,6 +186,30 @@ void port_wake_detach( struct list *waiters )
         list_remove( &wake->entry );
         list_init( &wake->entry );
     }
+}
+
+struct wake_slot *port_wake_find( struct list *waiters, struct thread *thread, int kind, data_size_t size )
+{
+    struct wake_slot *wake;
+
+    LIST_FOR_EACH_ENTRY( wake, waiters, struct wake_slot, entry )
+    {
+        if (thread && wake->thread != thread) continue;
+        if (wake->kind == kind && size <= wake->deliver) return wake;
+    }
+    return NULL;
+}
+
+port_delivery_t *port_wake_delivery( struct wake_slot *wake, unsigned int *want )
+{
+    *want = wake->want;
+    return wake->delivery;
+}
+
+void port_wake_deliver( struct wake_slot *wake )
+{
+    __atomic_store_n( &wake->delivery->delivered, 1, __ATOMIC_RELEASE );
+    wake_slot( wake );
 }
 
 void port_wake_thread_terminated( struct thread *thread )
@@ -193,6 +229,16 @@ void port_wake_thread_terminated( struct thread *thread )
     LIST_FOR_EACH_ENTRY( other, &thread->process->thread_list, struct thread, proc_entry )
         if (other->state != TERMINATED) return;
     free_area( area );
+}
+
+/* the thread stopped waiting (a timeout): nothing may be delivered to it any more */
+DECL_HANDLER(alpc_cancel_wake)
+{
+    struct wake_slot *wake = get_slot( current, req->slot );
+
+    if (!wake) return;
+    list_remove( &wake->entry );
+    list_init( &wake->entry );
 }
 
 /* give the calling thread a word, and its process a file to map the area from */

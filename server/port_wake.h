@@ -21,13 +21,25 @@
 #ifndef __WINE_SERVER_PORT_WAKE_H
 #define __WINE_SERVER_PORT_WAKE_H
 
+struct wake_slot;
+
 /* let the current thread sleep on its futex word until the owner of 'waiters' wakes it;
- * 'slot' is as the thread passed it in its request: its index + 1, or 0 for none */
-extern void port_wake_register( struct list *waiters, unsigned int slot );
-/* wake every thread registered on 'waiters' */
-extern void port_wake_all( struct list *waiters );
-/* forget the threads registered on 'waiters', which is going away */
+ * 'slot' is as the thread passed it in its request: its index + 1, or 0 for none.
+ * With 'deliver', it takes a message of 'kind' (PORT_DELIVER_*) of up to deliver - 1
+ * bytes in its slot, with what 'want' (PORT_WANT_*) asks for. */
+extern void port_wake_register( struct list *waiters, unsigned int slot, int kind, data_size_t deliver,
+                                unsigned int want );
+/* wake the threads registered on 'waiters' that would now find what they wait for */
+extern void port_wake_ready( struct list *waiters, int (*ready)( void *arg, struct thread *thread ), void *arg );
+/* forget the threads registered on 'waiters', which is going away: as for a
+ * wait in select, which holds the object, they go on sleeping */
 extern void port_wake_detach( struct list *waiters );
+/* a thread on 'waiters' (any, or 'thread') that takes a delivery of this kind and data size */
+extern struct wake_slot *port_wake_find( struct list *waiters, struct thread *thread, int kind,
+                                         data_size_t size );
+extern port_delivery_t *port_wake_delivery( struct wake_slot *wake, unsigned int *want );
+/* the delivery is written: wake its thread */
+extern void port_wake_deliver( struct wake_slot *wake );
 extern void port_wake_thread_terminated( struct thread *thread );
 
 #endif /* __WINE_SERVER_PORT_WAKE_H */

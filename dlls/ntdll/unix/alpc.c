@@ -677,6 +677,8 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         port_probe_write( len, sizeof(*len) );
         if (*len < PORT_HEADER_SIZE) return STATUS_BUFFER_TOO_SMALL;
         max_data = min( *len, ALPC_MAX_MESSAGE_LENGTH ) - PORT_HEADER_SIZE;
+        /* a bad buffer faults before anything is sent, not once a message is taken for it */
+        port_probe_write( recv, PORT_HEADER_SIZE + max_data );
     }
 
     init_recv_attach( recv_attr, &attach );
@@ -687,6 +689,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         if ((flags & ALPC_MSGFLG_REPLY_MESSAGE) || ((flags & ALPC_MSGFLG_RELEASE_MESSAGE) && lpc->MessageId))
         {
             if (!lpc->MessageId) return STATUS_INVALID_PARAMETER;
+            sleep.deliver = port_deliver_room( max_data );
             if ((ret = port_reply_message( port, lpc, &attach, recv && !alertable ? &sleep : NULL )))
                 return ret;
             forget_received_info( lpc->MessageId );
@@ -695,6 +698,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         {
             /* a synchronous request is sent, then its reply received, in this one call */
             if (!recv) return STATUS_LPC_RECEIVE_BUFFER_EXPECTED;
+            sleep.deliver = port_deliver_room( max_data );
             if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &attach, &id, &sleep ))) return ret;
             if ((ret = port_wait_reply( port, id, out, max_data, timeout, &attach, &sleep ))) return ret;
             *len = out->MessageSize;

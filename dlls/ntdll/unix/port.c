@@ -119,6 +119,11 @@ static unsigned int *wake_word( unsigned int slot )
     return (unsigned int *)(wake_area + (slot - 1) * PORT_WAKE_STRIDE);
 }
 
+static port_delivery_t *wake_delivery( unsigned int slot )
+{
+    return (port_delivery_t *)((char *)wake_word( slot ) + PORT_DELIVERY_OFFSET);
+}
+
 static void map_wake_area( HANDLE handle )
 {
 #ifdef __linux__
@@ -179,7 +184,39 @@ void port_prepare_sleep( struct port_sleep *sleep, BOOL alertable )
     }
     if (!wake_slot) return;
     sleep->slot = wake_slot;
+    /* nothing can be delivered before the request registers the slot */
+    if (sleep->deliver) wake_delivery( wake_slot )->delivered = 0;
     sleep->seq  = __atomic_load_n( wake_word( wake_slot ), __ATOMIC_ACQUIRE );
+}
+
+/* what the 'deliver' field of a request says for a receive buffer of max_data */
+data_size_t port_deliver_room( ULONG max_data )
+{
+    return min( max_data, PORT_DELIVERY_MAX ) + 1;
+}
+
+/* the message wineserver delivered into the thread's slot while it slept: its
+ * data and what follows it are copied to 'data', which has room for 'room' */
+BOOL port_take_delivery( const struct port_sleep *sleep, struct port_received *info, void *data,
+                         data_size_t room )
+{
+    port_delivery_t *delivery;
+
+    if (!sleep->slot || !sleep->deliver) return FALSE;
+    delivery = wake_delivery( sleep->slot );
+    if (!__atomic_load_n( &delivery->delivered, __ATOMIC_ACQUIRE )) return FALSE;
+    delivery->delivered = 0;
+    info->type        = delivery->type;
+    info->data_info   = delivery->data_info;
+    info->id          = delivery->msg_id;
+    info->callback_id = delivery->callback_id;
+    info->pid         = delivery->client_pid;
+    info->tid         = delivery->client_tid;
+    info->context     = delivery->context;
+    info->data_size   = min( delivery->data_size, room );
+    info->size        = max( info->data_size, min( delivery->size, room ));
+    memcpy( data, (char *)wake_word( sleep->slot ) + PORT_DELIVERY_DATA, info->size );
+    return TRUE;
 }
 
 /* Port waits are short when both sides are busy, and on a virtual machine waking
@@ -207,32 +244,54 @@ static BOOL spin_until_bumped( const struct port_sleep *sleep )
     return FALSE;
 }
 
-/* after a request that registered the word found nothing: sleep until wineserver
- * bumps it, or the absolute timeout; the caller then asks again */
+/* forget a registration that will not be slept on, so that nothing is delivered to it */
+void port_cancel_sleep( const struct port_sleep *sleep )
+{
+    if (!sleep || !sleep->pending || !sleep->slot) return;
+    SERVER_START_REQ( alpc_cancel_wake )
+    {
+        req->slot = sleep->slot;
+        wine_server_call( req );
+    }
+    SERVER_END_REQ;
+}
+
+/* After a request that registered the word found nothing: sleep until wineserver
+ * bumps it, or the absolute timeout; the caller then asks again, or takes what
+ * was delivered.  It returns only once the registration is gone, so that
+ * nothing is delivered to a thread that no longer waits. */
 NTSTATUS port_sleep( HANDLE handle, const struct port_sleep *sleep, const LARGE_INTEGER *timeout,
                      BOOL alertable )
 {
 #ifdef __linux__
-    struct timespec ts, *pts = NULL;
+    unsigned int *word;
+    struct timespec ts, *pts;
 
     if (!sleep->slot) return port_wait( handle, timeout, alertable );
-    if (timeout)
-    {
-        LARGE_INTEGER now;
-        LONGLONG left;
-
-        NtQuerySystemTime( &now );
-        if ((left = timeout->QuadPart - now.QuadPart) <= 0) return STATUS_TIMEOUT;
-        ts.tv_sec  = left / 10000000;
-        ts.tv_nsec = (left % 10000000) * 100;
-        pts = &ts;
-    }
     if (spin_until_bumped( sleep )) return STATUS_SUCCESS;
-    /* woken, interrupted by a signal (a system APC, a suspension) or bumped already: ask again */
-    if (syscall( __NR_futex, wake_word( sleep->slot ), FUTEX_WAIT, sleep->seq, pts, NULL, 0 ) == -1 &&
-        errno == ETIMEDOUT)
-        return STATUS_TIMEOUT;
-    return STATUS_SUCCESS;
+    word = wake_word( sleep->slot );
+    for (;;)
+    {
+        pts = NULL;
+        if (timeout)
+        {
+            LARGE_INTEGER now;
+            LONGLONG left;
+
+            NtQuerySystemTime( &now );
+            if ((left = timeout->QuadPart - now.QuadPart) <= 0) break;
+            ts.tv_sec  = left / 10000000;
+            ts.tv_nsec = (left % 10000000) * 100;
+            pts = &ts;
+        }
+        /* a signal (a system APC, a suspension) interrupts the sleep, not the wait */
+        if (syscall( __NR_futex, word, FUTEX_WAIT, sleep->seq, pts, NULL, 0 ) == -1 && errno == ETIMEDOUT)
+            break;
+        if (__atomic_load_n( word, __ATOMIC_ACQUIRE ) != sleep->seq) return STATUS_SUCCESS;
+    }
+    port_cancel_sleep( sleep );
+    /* something may have been delivered before the registration went */
+    return __atomic_load_n( word, __ATOMIC_ACQUIRE ) != sleep->seq ? STATUS_SUCCESS : STATUS_TIMEOUT;
 #else
     return port_wait( handle, timeout, alertable );
 #endif
@@ -292,38 +351,39 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
                                ULONG *needed, struct port_attach *attach, const struct port_sleep *sleep )
 {
     struct port_sleep next;
+    struct port_received info;
     ULONG room = max_data + (attach ? PORT_RECV_ATTACH_SIZE : 0);
     LARGE_INTEGER deadline;
     unsigned char *data;
     unsigned int ret;
 
-    if (!msg) return STATUS_INVALID_PARAMETER;
+    if (!msg || !(data = malloc( max( room, 1 ))))
+    {
+        port_cancel_sleep( sleep );
+        return msg ? STATUS_NO_MEMORY : STATUS_INVALID_PARAMETER;
+    }
     /* an ALPC caller says how large its buffer is; an LPC caller's holds the
      * port's longest message, which is not known here before one arrives */
     port_probe_write( msg, PORT_HEADER_SIZE + (mode == RECEIVE_WHOLE ? max_data : 0) );
     if (context) port_probe_write( context, sizeof(*context) );
-    if (!(data = malloc( max( room, 1 )))) return STATUS_NO_MEMORY;
     timeout = port_get_deadline( timeout, &deadline );
-    /* the reply before it found the queue empty and registered the thread */
-    if (sleep && sleep->pending && (ret = port_sleep( handle, sleep, timeout, alertable )))
-    {
-        free( data );
-        return ret;
-    }
+    /* a reply before may have found the queue empty and registered the thread */
+    next = sleep ? *sleep : (struct port_sleep){ 0 };
     for (;;)
     {
-        process_id_t pid = 0;
-        thread_id_t tid = 0;
-        ULONG type = 0, data_info = 0, id = 0;
-        ULONG_PTR callback_id = 0;
-        client_ptr_t ctx = 0;
-        data_size_t size = 0;
-
+        if (next.pending)
+        {
+            if ((ret = port_sleep( handle, &next, timeout, alertable ))) break;
+            if (port_take_delivery( &next, &info, data, room )) goto received;
+        }
+        memset( &info, 0, sizeof(info) );
+        next.deliver = mode == RECEIVE_CONNECTIONS ? 0 : port_deliver_room( max_data );
         port_prepare_sleep( &next, alertable );
         SERVER_START_REQ( alpc_receive_message )
         {
             req->handle           = wine_server_obj_handle( handle );
             req->wake             = next.slot;
+            req->deliver          = next.slot ? next.deliver : 0;
             req->max_len          = max_data;
             req->connections_only = mode == RECEIVE_CONNECTIONS;
             req->whole            = mode == RECEIVE_WHOLE;
@@ -332,32 +392,36 @@ NTSTATUS port_receive_message( HANDLE handle, void **context, LPC_MESSAGE *msg, 
             ret = wine_server_call( req );
             if (!ret)
             {
-                type        = reply->type;
-                data_info   = reply->data_info;
-                id          = reply->msg_id;
-                callback_id = type == LPC_MSG_CONNECTION_REQUEST ? reply->view_size : reply->callback_id;
-                pid         = reply->client_pid;
-                tid         = reply->client_tid;
-                ctx         = reply->context;
-                size        = reply->data_size;
-                if (attach) port_get_recv_attach( attach, data + size, wine_server_reply_size( reply ) - size );
+                info.type        = reply->type;
+                info.data_info   = reply->data_info;
+                info.id          = reply->msg_id;
+                info.callback_id = info.type == LPC_MSG_CONNECTION_REQUEST ? reply->view_size : reply->callback_id;
+                info.pid         = reply->client_pid;
+                info.tid         = reply->client_tid;
+                info.context     = reply->context;
+                info.data_size   = reply->data_size;
+                info.size        = wine_server_reply_size( reply );
             }
             else if (ret == STATUS_BUFFER_TOO_SMALL && needed) *needed = PORT_HEADER_SIZE + reply->total;
         }
         SERVER_END_REQ;
-
-        if (!ret)
+        if (ret == STATUS_PENDING)
         {
-            TRACE( "%p: type %u id %u from %04x.%04x, %u bytes\n", handle, (int)type, (int)id,
-                   pid, tid, size );
-            port_probe_write( msg, PORT_HEADER_SIZE + size );
-            port_fill_header( msg, type, size, data_info, pid, tid, id, callback_id );
-            memcpy( msg->Data, data, size );
-            if (context) *context = wine_server_get_ptr( ctx );
-            break;
+            next.pending = TRUE;
+            continue;
         }
-        if (ret != STATUS_PENDING) break;
-        if ((ret = port_sleep( handle, &next, timeout, alertable ))) break;
+        if (ret) break;
+    received:
+        TRACE( "%p: type %u id %u from %04x.%04x, %u bytes\n", handle, (int)info.type, (int)info.id,
+               info.pid, info.tid, info.data_size );
+        if (attach) port_get_recv_attach( attach, data + info.data_size, info.size - info.data_size );
+        port_probe_write( msg, PORT_HEADER_SIZE + info.data_size );
+        port_fill_header( msg, info.type, info.data_size, info.data_info, info.pid, info.tid, info.id,
+                          info.callback_id );
+        memcpy( msg->Data, data, info.data_size );
+        if (context) *context = wine_server_get_ptr( info.context );
+        ret = STATUS_SUCCESS;
+        break;
     }
     free( data );
     return ret;
@@ -393,6 +457,8 @@ NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, B
         req->total_len = total;
         req->data_size = size;
         req->wake      = sleep ? sleep->slot : 0;
+        req->deliver   = sleep && sleep->slot ? sleep->deliver : 0;
+        req->deliver_want = attach ? attach->want : 0;
         wine_server_add_data( req, data, size );
         if (attach) port_add_send_attach( req, attach );
         if (!(ret = wine_server_call( req ))) *id = reply->msg_id;
@@ -789,58 +855,67 @@ NTSTATUS port_wait_reply( HANDLE handle, ULONG id, LPC_MESSAGE *msg_out, ULONG m
                           const struct port_sleep *sleep )
 {
     struct port_sleep next;
+    struct port_received info;
     LARGE_INTEGER deadline;
     ULONG room = PORT_MAX_DATA + (attach ? PORT_RECV_ATTACH_SIZE : 0);
     unsigned char *data;
     unsigned int ret;
 
-    if (!(data = malloc( room ))) return STATUS_NO_MEMORY;
+    if (!(data = malloc( room )))
+    {
+        port_cancel_sleep( sleep );
+        return STATUS_NO_MEMORY;
+    }
     timeout = port_get_deadline( timeout, &deadline );
-    /* the send registered the thread: sleep before asking */
+    /* the send may have registered the thread: then it sleeps before asking */
     next = sleep ? *sleep : (struct port_sleep){ 0 };
     for (;;)
     {
-        ULONG type = 0, msg_id = 0, callback_id = 0;
-        process_id_t pid = 0;
-        thread_id_t tid = 0;
-        data_size_t size = 0;
-
-        if (next.pending && (ret = port_sleep( handle, &next, timeout, FALSE ))) break;
+        if (next.pending)
+        {
+            if ((ret = port_sleep( handle, &next, timeout, FALSE ))) break;
+            if (port_take_delivery( &next, &info, data, room )) goto received;
+        }
+        memset( &info, 0, sizeof(info) );
+        next.deliver = port_deliver_room( max_data );
         port_prepare_sleep( &next, FALSE );
-
         SERVER_START_REQ( alpc_get_reply )
         {
-            req->handle = wine_server_obj_handle( handle );
-            req->msg_id = id;
-            req->want   = attach ? attach->want : 0;
-            req->wake   = next.slot;
+            req->handle  = wine_server_obj_handle( handle );
+            req->msg_id  = id;
+            req->want    = attach ? attach->want : 0;
+            req->wake    = next.slot;
+            req->deliver = next.slot ? next.deliver : 0;
             wine_server_set_reply( req, data, room );
             if (!(ret = wine_server_call( req )))
             {
-                type        = reply->type;
-                msg_id      = reply->msg_id;
-                callback_id = reply->callback_id;
-                pid         = reply->client_pid;
-                tid         = reply->client_tid;
-                size        = reply->data_size;
-                if (attach) port_get_recv_attach( attach, data + size, wine_server_reply_size( reply ) - size );
+                info.type        = reply->type;
+                info.id          = reply->msg_id;
+                info.callback_id = reply->callback_id;
+                info.pid         = reply->client_pid;
+                info.tid         = reply->client_tid;
+                info.data_size   = reply->data_size;
+                info.size        = wine_server_reply_size( reply );
             }
         }
         SERVER_END_REQ;
-
-        if (!ret)
+        if (ret == STATUS_PENDING)
         {
-            if (size > max_data)
-            {
-                ret = STATUS_BUFFER_TOO_SMALL;
-                break;
-            }
-            port_fill_header( msg_out, type, size, 0, pid, tid, msg_id, callback_id );
-            memcpy( msg_out->Data, data, size );
+            next.pending = TRUE;
+            continue;
+        }
+        if (ret) break;
+    received:
+        if (attach) port_get_recv_attach( attach, data + info.data_size, info.size - info.data_size );
+        if (info.data_size > max_data)
+        {
+            ret = STATUS_BUFFER_TOO_SMALL;
             break;
         }
-        if (ret != STATUS_PENDING) break;
-        next.pending = TRUE;
+        port_fill_header( msg_out, info.type, info.data_size, 0, info.pid, info.tid, info.id, info.callback_id );
+        memcpy( msg_out->Data, data, info.data_size );
+        ret = STATUS_SUCCESS;
+        break;
     }
     if (ret == STATUS_TIMEOUT)
     {
@@ -901,6 +976,7 @@ NTSTATUS WINAPI NtRequestWaitReplyPort( HANDLE handle, LPC_MESSAGE *msg_in, LPC_
     switch (msg_in->MessageType & 0xff)
     {
     case 0:
+        sleep.deliver = port_deliver_room( PORT_MAX_DATA );
         ret = port_send_message( handle, msg_in, LPC_MSG_REQUEST, FALSE, NULL, &id, &sleep );
         break;
     case LPC_MSG_REQUEST:  /* a callback to the sender of a request */
@@ -951,6 +1027,8 @@ NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const 
         req->total_len   = total;
         req->data_size   = size;
         req->wake        = sleep ? sleep->slot : 0;
+        req->deliver     = sleep && sleep->slot ? sleep->deliver : 0;
+        req->deliver_want = attach ? attach->want : 0;
         wine_server_add_data( req, data, size );
         if (attach) port_add_send_attach( req, attach );
         ret = wine_server_call( req );
@@ -984,6 +1062,7 @@ NTSTATUS WINAPI NtReplyWaitReceivePortEx( HANDLE handle, void **context, PORT_ME
     TRACE( "(%p,%p,%p,%p,%p)\n", handle, context, reply, msg, timeout );
     if (!msg) return STATUS_INVALID_PARAMETER;
     port_probe_write( msg, PORT_HEADER_SIZE );
+    sleep.deliver = port_deliver_room( PORT_MAX_DATA );
     if (reply && (status = port_reply_message( handle, (LPC_MESSAGE *)reply, NULL, &sleep ))) return status;
     return port_receive_message( handle, context, (LPC_MESSAGE *)msg, PORT_MAX_DATA, timeout, RECEIVE_ANY,
                                  FALSE, NULL, NULL, &sleep );

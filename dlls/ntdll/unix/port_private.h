@@ -66,9 +66,28 @@ struct port_sleep
     unsigned int slot;     /* the word: index + 1, or 0 to sleep in select */
     unsigned int seq;      /* its value before the request */
     BOOL         pending;  /* the request registered it: sleep before asking */
+    data_size_t  deliver;  /* the request's 'deliver': port_deliver_room(), or 0 */
+};
+
+/* a received message, as wineserver described it */
+struct port_received
+{
+    ULONG        type;
+    ULONG        data_info;
+    ULONG        id;
+    ULONG_PTR    callback_id;   /* a connection request's: its ClientViewSize */
+    process_id_t pid;
+    thread_id_t  tid;
+    client_ptr_t context;
+    data_size_t  data_size;     /* the message data */
+    data_size_t  size;          /* the data and what follows it (port_recv_attach_t ...) */
 };
 
 extern void port_prepare_sleep( struct port_sleep *sleep, BOOL alertable );
+extern void port_cancel_sleep( const struct port_sleep *sleep );
+extern data_size_t port_deliver_room( ULONG max_data );
+extern BOOL port_take_delivery( const struct port_sleep *sleep, struct port_received *info, void *data,
+                                data_size_t room );
 extern NTSTATUS port_sleep( HANDLE handle, const struct port_sleep *sleep, const LARGE_INTEGER *timeout,
                             BOOL alertable );
 extern const LARGE_INTEGER *port_get_deadline( const LARGE_INTEGER *timeout, LARGE_INTEGER *deadline );
