@@ -1564,7 +1564,6 @@ static int deliver_reply( struct port_wait *wait )
     if (wait->callback_id || wait->callback) return 0;
     if (!(wake = port_wake_find( &wait->port->sleepers, wait->thread, PORT_DELIVER_REPLY, wait->reply->size )))
         return 0;
-    wait->reply->id = wait->msg_id;
     if (!fill_delivery( wake, wait->reply )) return 0;
     free_wait( wait );
     port_wake_deliver( wake );

@@ -150,6 +150,7 @@ void port_prepare_sleep( struct port_sleep *sleep, BOOL alertable )
     sleep->slot    = 0;
     sleep->seq     = 0;
     sleep->pending = FALSE;
+    sleep->spin    = FALSE;
     if (alertable) return;  /* only select delivers user APCs */
     if (!wake_slot && !wake_unavailable)
     {
@@ -219,9 +220,11 @@ BOOL port_take_delivery( const struct port_sleep *sleep, struct port_received *i
     return TRUE;
 }
 
-/* Port waits are short when both sides are busy, and on a virtual machine waking
- * a sleeping thread costs more than the wait: watch the word for a while first.
- * bench/ measured 50 us as the shortest spin that pays on two vCPUs. */
+/* A wait right after sending a small message is short when both sides are
+ * busy, and on a virtual machine waking a sleeping thread costs more than such
+ * a wait: watch the word for a while first.  bench/ measured 50 us as the
+ * shortest spin that pays on two vCPUs; after a large message the spin only
+ * takes the CPU from the threads that copy it (the sleep's 'spin' is unset). */
 #define PORT_SPIN_NSEC 50000
 
 static BOOL spin_until_bumped( const struct port_sleep *sleep )
@@ -231,7 +234,7 @@ static BOOL spin_until_bumped( const struct port_sleep *sleep )
     unsigned int *word = wake_word( sleep->slot );
 
     if (!cpus) cpus = sysconf( _SC_NPROCESSORS_ONLN );
-    if (cpus < 2) return FALSE;
+    if (cpus < 2 || !sleep->spin) return FALSE;
     clock_gettime( CLOCK_MONOTONIC, &start );
     do
     {
@@ -464,7 +467,11 @@ NTSTATUS port_send_message( HANDLE handle, const LPC_MESSAGE *msg, ULONG type, B
         if (!(ret = wine_server_call( req ))) *id = reply->msg_id;
     }
     SERVER_END_REQ;
-    if (sleep) sleep->pending = !ret && sleep->slot;
+    if (sleep)
+    {
+        sleep->pending = !ret && sleep->slot;
+        sleep->spin    = size <= PORT_DELIVERY_MAX;
+    }
     TRACE( "%p: type %u, %u bytes -> id %u, status %#x\n", handle, (int)type, size, (int)*id, ret );
     return ret;
 }
@@ -1032,7 +1039,11 @@ NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const 
         wine_server_add_data( req, data, size );
         if (attach) port_add_send_attach( req, attach );
         ret = wine_server_call( req );
-        if (sleep) sleep->pending = !ret && reply->pending;
+        if (sleep)
+        {
+            sleep->pending = !ret && reply->pending;
+            sleep->spin    = size <= PORT_DELIVERY_MAX;
+        }
     }
     SERVER_END_REQ;
     TRACE( "%p: reply to %u/%u -> %#x\n", handle, (int)id, (int)callback_id, ret );

@@ -67,6 +67,7 @@ struct port_sleep
     unsigned int seq;      /* its value before the request */
     BOOL         pending;  /* the request registered it: sleep before asking */
     data_size_t  deliver;  /* the request's 'deliver': port_deliver_room(), or 0 */
+    BOOL         spin;     /* the wait is likely short: watch the word before sleeping */
 };
 
 /* a received message, as wineserver described it */
