@@ -214,8 +214,8 @@ BOOL port_take_delivery( const struct port_sleep *sleep, struct port_received *i
     info->pid         = delivery->client_pid;
     info->tid         = delivery->client_tid;
     info->context     = delivery->context;
-    info->data_size   = min( delivery->data_size, room );
-    info->size        = max( info->data_size, min( delivery->size, room ));
+    info->data_size   = min( min( delivery->data_size, PORT_DELIVERY_MAX ), room );
+    info->size        = max( info->data_size, min( min( delivery->size, PORT_DELIVERY_MAX ), room ));
     memcpy( data, (char *)wake_word( sleep->slot ) + PORT_DELIVERY_DATA, info->size );
     return TRUE;
 }
