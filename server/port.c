@@ -443,6 +443,19 @@ static void msg_received( struct port_msg *msg )
     if (msg->type == PORT_MSG_REQUEST && msg->sender) ((struct port_wait *)msg->sender)->received = 1;
 }
 
+/* what alpc_receive_message lays out after a message's data: this, 'count' handles
+ * (the caller's to fill) and the sender's SID */
+static void fill_recv_info( port_recv_attach_t *info, const struct msg_attach *attach, unsigned int want,
+                            unsigned int count, const struct sid *sid, data_size_t sid_size )
+{
+    memset( info, 0, sizeof(*info) );
+    info->handle_count = count;
+    info->sid_len      = sid_size;
+    info->ticket       = attach->ticket;
+    if (want & PORT_WANT_SENDER) token_get_ids( attach->token, &info->token_id, &info->modified_id );
+    if (sid_size) memcpy( (port_handle_t *)(info + 1) + count, sid, sid_size );
+}
+
 /* Write a message as alpc_receive_message or alpc_get_reply would give it into a
  * sleeping thread's delivery, if what it wants needs no handle made for it. */
 static int fill_delivery( struct wake_slot *wake, const struct port_msg *msg )
@@ -452,26 +465,20 @@ static int fill_delivery( struct wake_slot *wake, const struct port_msg *msg )
     port_delivery_t *delivery = port_wake_delivery( wake, &want );
     char *data = (char *)delivery + PORT_DELIVERY_DATA - PORT_DELIVERY_OFFSET;
     const struct sid *sid = NULL;
-    data_size_t size = msg->size;
-    port_recv_attach_t *info;
+    data_size_t size = msg->size, sid_size = 0;
 
     if (attach && want)
     {
         if (((want & PORT_WANT_HANDLES) && attach->count) || ((want & PORT_WANT_VIEW) && attach->view))
             return 0;
-        if (want & PORT_WANT_SENDER) sid = token_get_user( attach->token );
-        if (size + sizeof(*info) + (sid ? sid_len( sid ) : 0) > PORT_DELIVERY_MAX) return 0;
+        if ((want & PORT_WANT_SENDER) && (sid = token_get_user( attach->token ))) sid_size = sid_len( sid );
+        if (size + sizeof(port_recv_attach_t) + sid_size > PORT_DELIVERY_MAX) return 0;
     }
     memcpy( data, msg->data, msg->size );
     if (attach && want)
     {
-        info = (port_recv_attach_t *)(data + size);
-        memset( info, 0, sizeof(*info) );
-        info->ticket  = attach->ticket;
-        info->sid_len = sid ? sid_len( sid ) : 0;
-        if (want & PORT_WANT_SENDER) token_get_ids( attach->token, &info->token_id, &info->modified_id );
-        if (sid) memcpy( info + 1, sid, info->sid_len );
-        size += sizeof(*info) + info->sid_len;
+        fill_recv_info( (port_recv_attach_t *)(data + size), attach, want, 0, sid, sid_size );
+        size += sizeof(port_recv_attach_t) + sid_size;
     }
     delivery->type        = msg->type;
     delivery->msg_id      = msg->id;
@@ -479,7 +486,6 @@ static int fill_delivery( struct wake_slot *wake, const struct port_msg *msg )
     delivery->client_pid  = msg->client_pid;
     delivery->client_tid  = msg->client_tid;
     delivery->context     = msg->context;
-    delivery->view_size   = 0;
     delivery->data_info   = msg->data_info;
     delivery->data_size   = msg->size;
     delivery->size        = size;
@@ -1356,11 +1362,7 @@ static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t
     memcpy( buffer, msg->data, data_size );
     info = (port_recv_attach_t *)(buffer + data_size);
     handles = (port_handle_t *)(info + 1);
-    memset( info, 0, sizeof(*info) );
-    info->handle_count = count;
-    info->sid_len      = sid_size;
-    info->ticket       = attach->ticket;
-    if (want & PORT_WANT_SENDER) token_get_ids( attach->token, &info->token_id, &info->modified_id );
+    fill_recv_info( info, attach, want, count, sid, sid_size );
     for (i = 0; i < count; i++)
     {
         handles[i].flags  = attach->handles[i].flags;
@@ -1370,7 +1372,6 @@ static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t
                                                           attach->handles[i].access,
                                                           attach->handles[i].attributes );
     }
-    if (sid_size) memcpy( handles + count, sid, sid_size );
     if ((want & PORT_WANT_VIEW) && attach->view)
     {
         info->view_flags = attach->view_flags;
@@ -1651,9 +1652,9 @@ DECL_HANDLER(alpc_receive_message)
         else
         {
             set_error( STATUS_PENDING );
-            if (!req->connections_only)
-                port_wake_register( &port->sleepers, req->wake, PORT_DELIVER_RECEIVE, req->deliver, req->want );
-            else port_wake_register( &port->sleepers, req->wake, 0, 0, 0 );
+            /* NtListenPort drops what it does not take, so it takes no delivery */
+            port_wake_register( &port->sleepers, req->wake, PORT_DELIVER_RECEIVE,
+                                req->connections_only ? 0 : req->deliver, req->want );
         }
     }
     else

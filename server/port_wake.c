@@ -159,10 +159,15 @@ void port_wake_register( struct list *waiters, unsigned int slot, int kind, data
     wake->want    = want;
 }
 
-static void wake_slot( struct wake_slot *wake )
+static void unregister( struct wake_slot *wake )
 {
     list_remove( &wake->entry );
     list_init( &wake->entry );
+}
+
+static void wake_slot( struct wake_slot *wake )
+{
+    unregister( wake );
 #ifdef __linux__
     __atomic_add_fetch( wake->word, 1, __ATOMIC_SEQ_CST );
     syscall( __NR_futex, wake->word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0 );
@@ -181,11 +186,7 @@ void port_wake_detach( struct list *waiters )
 {
     struct wake_slot *wake, *next;
 
-    LIST_FOR_EACH_ENTRY_SAFE( wake, next, waiters, struct wake_slot, entry )
-    {
-        list_remove( &wake->entry );
-        list_init( &wake->entry );
-    }
+    LIST_FOR_EACH_ENTRY_SAFE( wake, next, waiters, struct wake_slot, entry ) unregister( wake );
 }
 
 struct wake_slot *port_wake_find( struct list *waiters, struct thread *thread, int kind, data_size_t size )
@@ -222,8 +223,7 @@ void port_wake_thread_terminated( struct thread *thread )
     for (i = 0; i < PORT_WAKE_SLOTS; i++)
     {
         if (area->slots[i].thread != thread) continue;
-        list_remove( &area->slots[i].entry );
-        list_init( &area->slots[i].entry );
+        unregister( &area->slots[i] );
         area->slots[i].thread = NULL;
     }
     LIST_FOR_EACH_ENTRY( other, &thread->process->thread_list, struct thread, proc_entry )
@@ -236,9 +236,7 @@ DECL_HANDLER(alpc_cancel_wake)
 {
     struct wake_slot *wake = get_slot( current, req->slot );
 
-    if (!wake) return;
-    list_remove( &wake->entry );
-    list_init( &wake->entry );
+    if (wake) unregister( wake );
 }
 
 /* give the calling thread a word, and its process a file to map the area from */
