@@ -597,10 +597,15 @@ static int client_send_request( RpcConnection_alpc *conn )
     conn->out_size = 0;
     if (status)
     {
+        /* One status for a server gone before the request and one gone while
+         * it ran: take it as the latter, so that rpcrt4 does not send the
+         * call again elsewhere.  With no reply queued, the receive fails with
+         * RPC_S_CALL_FAILED, as with the pipes, and the association opens a
+         * new port next time. */
         WARN( "request failed: %#lx\n", status );
         conn->link->closed = TRUE;
         free( reply );
-        return -1;
+        return 0;
     }
     queue_reply( conn, reply, &attrs, NULL, conn->out_call_id );
     free( reply );
