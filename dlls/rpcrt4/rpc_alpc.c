@@ -150,6 +150,9 @@ typedef struct _RpcConnection_alpc
     struct list       links;      /* server listener: its ALPC connections */
     LONG              active;     /* server listener: RpcConnections made from it */
     BOOL              closing;    /* server listener: closes once they are gone */
+    lrpc_port_msg    *receive;    /* server listener: the message being dispatched */
+    HANDLE            wake_port;  /* server listener: its own connection, to wake its receive */
+    HANDLE            wake_server_port;
     struct _RpcConnection_alpc *listener; /* server */
     struct lrpc_link *link;
     USHORT            binding_id;
@@ -667,8 +670,13 @@ static void close_listener( RpcConnection_alpc *listener, BOOL now )
     listener->closing = FALSE;
     LIST_FOR_EACH_ENTRY_SAFE( link, next, &listener->links, struct lrpc_link, listener_entry )
         link_closed( link );
+    if (listener->wake_port) NtClose( listener->wake_port );
+    if (listener->wake_server_port) NtClose( listener->wake_server_port );
+    listener->wake_port = listener->wake_server_port = 0;
     NtClose( listener->port );
     listener->port = 0;
+    free( listener->receive );
+    listener->receive = NULL;
 }
 
 static struct lrpc_call *find_call( RpcConnection_alpc *conn, ULONG call_id )
@@ -1071,7 +1079,17 @@ RpcServerProtseq *rpcrt4_protseq_alpc_alloc(void)
 void rpcrt4_protseq_alpc_signal_state_changed( RpcServerProtseq *protseq )
 {
     RpcServerProtseq_alpc *ps = CONTAINING_RECORD( protseq, RpcServerProtseq_alpc, common );
+    RpcConnection_alpc *conn;
+    LRPC_HEADER wake = { lmtReservedMessage };
+
     SetEvent( ps->mgr_event );
+    /* the server thread may wait in a receive on its endpoint */
+    EnterCriticalSection( &protseq->cs );
+    LIST_FOR_EACH_ENTRY( conn, &protseq->listeners, RpcConnection_alpc, common.protseq_entry )
+        if (conn->wake_port)
+            send_lrpc( conn->wake_port, ALPC_MSGFLG_RELEASE_MESSAGE, NULL, &wake, sizeof(wake), NULL, 0, FALSE,
+                       NULL, NULL );
+    LeaveCriticalSection( &protseq->cs );
 }
 
 static RPC_STATUS create_listen_port( RpcConnection_alpc *conn )
@@ -1316,78 +1334,153 @@ static void server_request( struct lrpc_link *link, lrpc_port_msg *msg, const st
     RPCRT4_ReleaseConnection( &conn->common );
 }
 
+/* the port context of a listener's connection to itself */
+#define WAKE_CONTEXT ((struct lrpc_link *)~(ULONG_PTR)0)
+
+static void dispatch_message( RpcConnection_alpc *listener, lrpc_port_msg *msg, struct lrpc_attrs *attrs )
+{
+    struct lrpc_link *link;
+    struct lrpc_info info;
+
+    link = (attrs->header.ValidAttributes & ALPC_MESSAGE_CONTEXT_ATTRIBUTE) ? attrs->context.PortContext : NULL;
+    if (link == WAKE_CONTEXT) return;
+    switch (msg->h.Type & 0xff)
+    {
+    case LPC_CONNECTION_REQUEST:
+        if (HandleToULong( msg->h.ClientId.UniqueThread ) == GetCurrentThreadId() && !listener->wake_server_port)
+        {
+            ALPC_PORT_ATTRIBUTES attr;
+            init_port_attributes( &attr, NULL );
+            NtAlpcAcceptConnectPort( &listener->wake_server_port, listener->port, 0, NULL, &attr, WAKE_CONTEXT,
+                                     (PORT_MESSAGE *)&msg->h, NULL, TRUE );
+            return;
+        }
+        accept_connection( listener, msg );
+        return;
+    case LPC_PORT_CLOSED:
+    case LPC_CLIENT_DIED:
+        if (link) link_closed( link );
+        return;
+    case LPC_REQUEST:
+    case LPC_DATAGRAM:
+        if (link) break;
+        /* fall through */
+    default:
+        return;
+    }
+
+    if (msg->h.DataLength > sizeof(msg->data) || !lrpc_parse( msg->data, msg->h.DataLength, &info ))
+    {
+        WARN( "malformed message of %u bytes\n", msg->h.DataLength );
+        info.type = ~0u;
+        if ((msg->h.Type & 0xff) == LPC_REQUEST) reply_fault( link->port, &msg->h, RPC_S_PROTOCOL_ERROR );
+    }
+    else switch (info.type)
+    {
+    case lmtBind:
+        server_bind( listener, link, msg, &info );
+        break;
+    case lmtRequest:
+        server_request( link, msg, &info, attrs );
+        break;
+    default:
+        FIXME( "LRPC message type %lu not handled\n", info.type );
+        if ((msg->h.Type & 0xff) == LPC_REQUEST) reply_fault( link->port, &msg->h, RPC_S_PROTOCOL_ERROR );
+        break;
+    }
+    if (info.type != lmtRequest && (attrs->header.ValidAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE) &&
+        attrs->view.ViewBase)
+        NtAlpcDeleteSectionView( link->port, 0, attrs->view.ViewBase );
+}
+
+static NTSTATUS receive_message( RpcConnection_alpc *listener, ULONG flags, LARGE_INTEGER *timeout,
+                                 struct lrpc_attrs *attrs )
+{
+    SIZE_T len = sizeof(*listener->receive);
+
+    if (!listener->receive && !(listener->receive = malloc( sizeof(*listener->receive) ))) return STATUS_NO_MEMORY;
+    init_attrs( attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE | ALPC_MESSAGE_CONTEXT_ATTRIBUTE );
+    return NtAlpcSendWaitReceivePort( listener->port, flags, NULL, NULL, (PORT_MESSAGE *)&listener->receive->h,
+                                      &len, &attrs->header, timeout );
+}
+
 /* take every message waiting on a listener's port */
 static void dispatch_messages( RpcConnection_alpc *listener )
 {
     static LARGE_INTEGER zero;
     struct lrpc_attrs attrs;
-    struct lrpc_link *link;
-    struct lrpc_info info;
-    lrpc_port_msg *msg;
-    SIZE_T len;
     NTSTATUS status;
 
-    if (!(msg = malloc( sizeof(*msg) ))) return;
+    while (!(status = receive_message( listener, 0, &zero, &attrs )))
+        dispatch_message( listener, listener->receive, &attrs );
+    if (status != STATUS_TIMEOUT) WARN( "receive on %p failed: %#lx\n", listener->port, status );
+}
+
+/* With one endpoint, the server thread waits in the receive itself, which
+ * saves a wait and a receive per message.  A change of state is a message
+ * on a connection of the listener to itself, made without waiting. */
+static int receive_on_listener( RpcServerProtseq *protseq, RpcConnection_alpc *listener, HANDLE mgr_event )
+{
+    struct lrpc_attrs attrs;
+    NTSTATUS status;
+    BOOL woken;
+
+    if (!listener->wake_port)
+    {
+        WCHAR name[MAX_PATH];
+        UNICODE_STRING str;
+        ALPC_PORT_ATTRIBUTES attr;
+        HANDLE port;
+
+        lrpc_port_name( listener->common.Endpoint, name, ARRAY_SIZE(name) );
+        RtlInitUnicodeString( &str, name );
+        init_port_attributes( &attr, NULL );
+        if (NtAlpcConnectPort( &port, &str, NULL, &attr, 0, NULL, NULL, NULL, NULL, NULL, NULL )) return -1;
+        EnterCriticalSection( &protseq->cs );
+        listener->wake_port = port;
+        LeaveCriticalSection( &protseq->cs );
+    }
+    if (WaitForSingleObject( mgr_event, 0 ) == WAIT_OBJECT_0) return 0;
+
     for (;;)
     {
-        len = sizeof(*msg);
-        init_attrs( &attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE | ALPC_MESSAGE_CONTEXT_ATTRIBUTE );
-        status = NtAlpcSendWaitReceivePort( listener->port, 0, NULL, NULL, (PORT_MESSAGE *)&msg->h, &len, &attrs.header, &zero );
-        if (status) break;
-
-        link = (attrs.header.ValidAttributes & ALPC_MESSAGE_CONTEXT_ATTRIBUTE) ? attrs.context.PortContext : NULL;
-        switch (msg->h.Type & 0xff)
+        if ((status = receive_message( listener, 0, NULL, &attrs )))
         {
-        case LPC_CONNECTION_REQUEST:
-            accept_connection( listener, msg );
-            continue;
-        case LPC_PORT_CLOSED:
-        case LPC_CLIENT_DIED:
-            if (link) link_closed( link );
-            continue;
-        case LPC_REQUEST:
-        case LPC_DATAGRAM:
-            break;
-        default:
+            ERR( "receive on %p failed: %#lx\n", listener->port, status );
+            return -1;
+        }
+        if ((attrs.header.ValidAttributes & ALPC_MESSAGE_CONTEXT_ATTRIBUTE) && attrs.context.PortContext == WAKE_CONTEXT)
+        {
+            if (WaitForSingleObject( mgr_event, 0 ) == WAIT_OBJECT_0) return 0;
             continue;
         }
-        if (!link) continue;
-
-        if (msg->h.DataLength > sizeof(msg->data) ||
-            !lrpc_parse( msg->data, msg->h.DataLength, &info ))
-        {
-            WARN( "malformed message of %u bytes\n", msg->h.DataLength );
-            if ((msg->h.Type & 0xff) == LPC_REQUEST) reply_fault( link->port, &msg->h, RPC_S_PROTOCOL_ERROR );
-            continue;
-        }
-        switch (info.type)
-        {
-        case lmtBind:
-            server_bind( listener, link, msg, &info );
-            break;
-        case lmtRequest:
-            server_request( link, msg, &info, &attrs );
-            break;
-        default:
-            FIXME( "LRPC message type %lu not handled\n", info.type );
-            if ((msg->h.Type & 0xff) == LPC_REQUEST) reply_fault( link->port, &msg->h, RPC_S_PROTOCOL_ERROR );
-            break;
-        }
-        if (info.type != lmtRequest && (attrs.header.ValidAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE) &&
-            attrs.view.ViewBase)
-            NtAlpcDeleteSectionView( link->port, 0, attrs.view.ViewBase );
+        EnterCriticalSection( &protseq->cs );
+        woken = !!listener->wake_server_port;
+        dispatch_message( listener, listener->receive, &attrs );
+        woken = !woken && listener->wake_server_port;
+        LeaveCriticalSection( &protseq->cs );
+        /* a change before the wake connection was accepted sent nothing */
+        if (woken && WaitForSingleObject( mgr_event, 0 ) == WAIT_OBJECT_0) return 0;
     }
-    if (status != STATUS_TIMEOUT) WARN( "receive on %p failed: %#lx\n", listener->port, status );
-    free( msg );
 }
 
 int rpcrt4_protseq_alpc_wait_for_new_connection( RpcServerProtseq *protseq, unsigned int count, void *wait_array )
 {
+    RpcServerProtseq_alpc *ps = CONTAINING_RECORD( protseq, RpcServerProtseq_alpc, common );
     HANDLE *objs = wait_array;
-    RpcConnection_alpc *conn;
+    RpcConnection_alpc *conn, *listener = NULL;
     DWORD res;
 
     if (!objs) return -1;
+    if (count == 2)
+    {
+        EnterCriticalSection( &protseq->cs );
+        LIST_FOR_EACH_ENTRY( conn, &protseq->listeners, RpcConnection_alpc, common.protseq_entry )
+            if (conn->port == objs[1]) listener = conn;
+        LeaveCriticalSection( &protseq->cs );
+        if (listener) return receive_on_listener( protseq, listener, ps->mgr_event );
+    }
+
     do res = WaitForMultipleObjectsEx( count, objs, FALSE, INFINITE, TRUE );
     while (res == WAIT_IO_COMPLETION);
 
