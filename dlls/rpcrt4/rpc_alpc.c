@@ -120,11 +120,8 @@ struct lrpc_incoming
 {
     struct list    entry;
     RpcPktHdr     *packet;        /* a whole packet: bind, bind_ack, bind_nack */
-    unsigned char  ptype;         /* else: PKT_REQUEST, PKT_RESPONSE or PKT_FAULT */
+    unsigned char  ptype;         /* else: PKT_RESPONSE or PKT_FAULT */
     ULONG          call_id;
-    USHORT         opnum;
-    BOOL           has_object;
-    GUID           object;
     ULONG          status;        /* fault: NCA status */
     unsigned char *data;
     ULONG          size;
@@ -161,6 +158,7 @@ typedef struct _RpcConnection_alpc
     CONDITION_VARIABLE cv;
     struct list       incoming;
     BOOL              read_closed;
+    BOOL              bound;      /* server: rpcrt4 accepted its bind */
     struct list       calls;      /* server */
     LONG              next_call;
     lrpc_port_header      bind_request; /* server: the bind to reply to */
@@ -257,7 +255,19 @@ static BOOL append_data( unsigned char **buf, ULONG *size, ULONG *alloc, const v
     return TRUE;
 }
 
-/* data of a received message: immediate, or copied out of its view, which is then released */
+/* the DCE header of a packet rpcrt4 will take as received */
+static void init_common_header( RpcPktCommonHdr *common, unsigned char ptype, ULONG frag_len )
+{
+    common->rpc_ver = RPC_VER_MAJOR;
+    common->rpc_ver_minor = RPC_VER_MINOR;
+    common->ptype = ptype;
+    common->drep[0] = LOBYTE(LOWORD(NDR_LOCAL_DATA_REPRESENTATION));
+    common->drep[1] = HIBYTE(LOWORD(NDR_LOCAL_DATA_REPRESENTATION));
+    common->frag_len = frag_len;
+}
+
+/* data of a received message, for I_RpcFree: immediate, or copied out of its
+ * view, which is then released */
 static unsigned char *take_message_data( HANDLE port, const lrpc_port_msg *msg, const struct lrpc_info *info,
                                          struct lrpc_attrs *attrs )
 {
@@ -270,7 +280,7 @@ static unsigned char *take_message_data( HANDLE port, const lrpc_port_msg *msg, 
     if (!info->large)
     {
         if (view) NtAlpcDeleteSectionView( port, 0, view );
-        if (!(data = malloc( max( info->data_size, 1 ) ))) return NULL;
+        if (!(data = I_RpcAllocate( max( info->data_size, 1 ) ))) return NULL;
         memcpy( data, msg->data + info->header_size, info->data_size );
         return data;
     }
@@ -280,7 +290,7 @@ static unsigned char *take_message_data( HANDLE port, const lrpc_port_msg *msg, 
         if (view) NtAlpcDeleteSectionView( port, 0, view );
         return NULL;
     }
-    if ((data = malloc( max( info->data_size, 1 ) ))) memcpy( data, view, info->data_size );
+    if ((data = I_RpcAllocate( max( info->data_size, 1 ) ))) memcpy( data, view, info->data_size );
     NtAlpcDeleteSectionView( port, 0, view );
     return data;
 }
@@ -349,7 +359,7 @@ static void queue_incoming( RpcConnection_alpc *conn, struct lrpc_incoming *in )
 static void free_incoming( struct lrpc_incoming *in )
 {
     free( in->packet );
-    free( in->data );
+    I_RpcFree( in->data );
     free( in );
 }
 
@@ -718,6 +728,8 @@ static int server_reply_bind( RpcConnection_alpc *conn, const RpcPktHdr *hdr, un
                      ? RPC_S_UNKNOWN_IF : RPC_S_UNSUPPORTED_TRANS_SYN;
         EnterCriticalSection( &link->cs );
         if (!link->assoc_gid) link->assoc_gid = hdr->bind_ack.assoc_gid;
+        /* the requests of this binding may go to the worker threads now */
+        if (!status) conn->bound = TRUE;
         LeaveCriticalSection( &link->cs );
     }
 
@@ -839,45 +851,19 @@ static RPC_STATUS next_fragment( struct lrpc_incoming *in, RpcPktHdr **header, v
         return RPC_S_OK;
     }
 
-    switch (in->ptype)
-    {
-    case PKT_REQUEST: hdr_size = sizeof(hdr->request) + (in->has_object ? sizeof(GUID) : 0); break;
-    case PKT_RESPONSE: hdr_size = sizeof(hdr->response); break;
-    default: hdr_size = sizeof(hdr->fault); break;
-    }
+    hdr_size = in->ptype == PKT_RESPONSE ? sizeof(hdr->response) : sizeof(hdr->fault);
     chunk = min( in->size - in->offset, LRPC_FRAGMENT_DATA );
     if (!(hdr = calloc( 1, hdr_size )) || !(*payload = malloc( max( chunk, 1 ) )))
     {
         free( hdr );
         return RPC_S_OUT_OF_RESOURCES;
     }
-    hdr->common.rpc_ver = RPC_VER_MAJOR;
-    hdr->common.rpc_ver_minor = RPC_VER_MINOR;
-    hdr->common.ptype = in->ptype;
-    hdr->common.drep[0] = LOBYTE(LOWORD(NDR_LOCAL_DATA_REPRESENTATION));
-    hdr->common.drep[1] = HIBYTE(LOWORD(NDR_LOCAL_DATA_REPRESENTATION));
-    hdr->common.frag_len = hdr_size + chunk;
+    init_common_header( &hdr->common, in->ptype, hdr_size + chunk );
     hdr->common.call_id = in->call_id;
     if (!in->offset) hdr->common.flags |= RPC_FLG_FIRST;
     if (in->offset + chunk == in->size) hdr->common.flags |= RPC_FLG_LAST;
-    switch (in->ptype)
-    {
-    case PKT_REQUEST:
-        hdr->request.alloc_hint = in->size;
-        hdr->request.opnum = in->opnum;
-        if (in->has_object)
-        {
-            hdr->common.flags |= RPC_FLG_OBJECT_UUID;
-            memcpy( &hdr->request + 1, &in->object, sizeof(GUID) );
-        }
-        break;
-    case PKT_RESPONSE:
-        hdr->response.alloc_hint = in->size;
-        break;
-    default:
-        hdr->fault.status = in->status;
-        break;
-    }
+    if (in->ptype == PKT_RESPONSE) hdr->response.alloc_hint = in->size;
+    else hdr->fault.status = in->status;
     memcpy( *payload, in->data + in->offset, chunk );
     in->offset += chunk;
     *header = hdr;
@@ -1219,12 +1205,7 @@ static RpcPktHdr *build_bind( ULONG assoc_gid, const RPC_SYNTAX_IDENTIFIER *ifac
     RpcPktHdr *hdr;
 
     if (!(hdr = calloc( 1, size ))) return NULL;
-    hdr->common.rpc_ver = RPC_VER_MAJOR;
-    hdr->common.rpc_ver_minor = RPC_VER_MINOR;
-    hdr->common.ptype = PKT_BIND;
-    hdr->common.drep[0] = LOBYTE(LOWORD(NDR_LOCAL_DATA_REPRESENTATION));
-    hdr->common.drep[1] = HIBYTE(LOWORD(NDR_LOCAL_DATA_REPRESENTATION));
-    hdr->common.frag_len = size;
+    init_common_header( &hdr->common, PKT_BIND, size );
     hdr->common.call_id = 1;
     hdr->bind.max_tsize = hdr->bind.max_rsize = LRPC_FRAGMENT_DATA;
     hdr->bind.assoc_gid = assoc_gid;
@@ -1291,47 +1272,72 @@ static void server_bind( RpcConnection_alpc *listener, struct lrpc_link *link, l
     RPCRT4_new_client( common );
 }
 
+/* A request goes to a worker thread as the DCE request rpcrt4 would have read.
+ * Its data is the message's, or a copy of its view's. */
 static void server_request( struct lrpc_link *link, lrpc_port_msg *msg, const struct lrpc_info *info,
                             struct lrpc_attrs *attrs )
 {
+    ULONG hdr_size = sizeof(RpcPktRequestHdr) + (info->object ? sizeof(GUID) : 0);
+    RPC_STATUS status = RPC_S_OUT_OF_RESOURCES;
+    RPC_MESSAGE *rpc_msg = NULL;
+    struct lrpc_call *call = NULL;
     RpcConnection_alpc *conn;
-    struct lrpc_incoming *in;
-    struct lrpc_call *call;
+    RpcPktHdr *hdr = NULL;
+    unsigned char *data;
 
     EnterCriticalSection( &link->cs );
-    if ((conn = find_binding( link, info->binding_id ))) RPCRT4_GrabConnection( &conn->common );
+    if ((conn = find_binding( link, info->binding_id )) && conn->bound) RPCRT4_GrabConnection( &conn->common );
+    else conn = NULL;
     LeaveCriticalSection( &link->cs );
 
-    in = calloc( 1, sizeof(*in) );
-    call = calloc( 1, sizeof(*call) );
-    if (!conn || !in || !call || !(in->data = take_message_data( link->port, msg, info, attrs )))
+    data = take_message_data( link->port, msg, info, attrs );
+    if (!conn)
     {
-        if (!conn) WARN( "request for unknown binding id %lu\n", info->binding_id );
-        if (conn && in && call) attrs = NULL;  /* take_message_data released the view */
-        if (attrs && (attrs->header.ValidAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE) && attrs->view.ViewBase)
-            NtAlpcDeleteSectionView( link->port, 0, attrs->view.ViewBase );
-        reply_fault( link->port, &msg->h, conn ? RPC_S_OUT_OF_RESOURCES : RPC_S_UNKNOWN_IF );
-        if (in) free( in->data );
-        free( in );
-        free( call );
-        if (conn) RPCRT4_ReleaseConnection( &conn->common );
-        return;
+        WARN( "request for unknown binding id %lu\n", info->binding_id );
+        status = RPC_S_UNKNOWN_IF;
+        goto failed;
     }
-    in->ptype = PKT_REQUEST;
-    in->size = info->data_size;
-    in->opnum = info->proc_num;
-    if ((in->has_object = !!info->object)) in->object = *info->object;
+    if (!data || !(call = calloc( 1, sizeof(*call) )) || !(rpc_msg = calloc( 1, sizeof(*rpc_msg) )) ||
+        !(hdr = calloc( 1, hdr_size )))
+        goto failed;
+
+    init_common_header( &hdr->common, PKT_REQUEST, hdr_size );
+    hdr->common.flags = RPC_FLG_FIRST | RPC_FLG_LAST;
+    hdr->request.alloc_hint = info->data_size;
+    hdr->request.opnum = info->proc_num;
+    if (info->object)
+    {
+        hdr->common.flags |= RPC_FLG_OBJECT_UUID;
+        memcpy( &hdr->request + 1, info->object, sizeof(GUID) );
+    }
+    rpc_msg->Buffer = data;
+    rpc_msg->BufferLength = info->data_size;
     call->lrpc_call_id = info->call_id;
     call->request = msg->h;
 
     EnterCriticalSection( &conn->cs );
-    /* never 0: rpcrt4's own packets use 1 and up as well, but only on a client */
-    do call->call_id = in->call_id = InterlockedIncrement( &conn->next_call );
+    do call->call_id = InterlockedIncrement( &conn->next_call );
     while (!call->call_id || find_call( conn, call->call_id ));
+    hdr->common.call_id = call->call_id;
     list_add_tail( &conn->calls, &call->entry );
     LeaveCriticalSection( &conn->cs );
-    queue_incoming( conn, in );
-    RPCRT4_ReleaseConnection( &conn->common );
+
+    if (!(status = RPCRT4_queue_request( &conn->common, hdr, rpc_msg )))
+    {
+        RPCRT4_ReleaseConnection( &conn->common );
+        return;
+    }
+    EnterCriticalSection( &conn->cs );
+    list_remove( &call->entry );
+    LeaveCriticalSection( &conn->cs );
+
+failed:
+    reply_fault( link->port, &msg->h, status );
+    I_RpcFree( data );
+    free( call );
+    free( rpc_msg );
+    free( hdr );
+    if (conn) RPCRT4_ReleaseConnection( &conn->common );
 }
 
 /* the port context of a listener's connection to itself */
