@@ -88,7 +88,7 @@ C_ASSERT( sizeof(lrpc_port_header) == 0x28 );
 typedef struct
 {
     lrpc_port_header h;
-    BYTE         data[LRPC_MAX_MESSAGE_LENGTH - sizeof(lrpc_port_header)];
+    BYTE             data[LRPC_MAX_MESSAGE_LENGTH - sizeof(lrpc_port_header)];
 } lrpc_port_msg;
 
 struct lrpc_attrs
@@ -134,7 +134,7 @@ struct lrpc_call
     struct list    entry;
     ULONG          call_id;       /* DCE call id given to rpcrt4 */
     ULONG          lrpc_call_id;  /* the client's CallId */
-    lrpc_port_header   request;       /* what the reply answers */
+    lrpc_port_header request;     /* what the reply answers */
     unsigned char *out;           /* response fragments joined */
     ULONG          out_size;
     ULONG          out_alloc;
@@ -161,7 +161,7 @@ typedef struct _RpcConnection_alpc
     BOOL              bound;      /* server: rpcrt4 accepted its bind */
     struct list       calls;      /* server */
     LONG              next_call;
-    lrpc_port_header      bind_request; /* server: the bind to reply to */
+    lrpc_port_header  bind_request; /* server: the bind to reply to */
     /* client */
     unsigned char    *out;        /* request fragments joined */
     ULONG             out_size;
