@@ -455,6 +455,93 @@ static void test_server_killed(void)
     CloseHandle( killer.hanging );
 }
 
+static LONG async_apcs;
+
+static void CALLBACK async_apc( RPC_ASYNC_STATE *async, void *context, RPC_ASYNC_EVENT event )
+{
+    ok( event == RpcCallComplete, "async event %u\n", event );
+    InterlockedIncrement( &async_apcs );
+}
+
+/* Asynchronous calls through the runtime calls that MIDL's asynchronous stubs
+ * make (Wine 8.0's widl writes none): add, and hang, whose I_RpcSend must
+ * return before the server answers. */
+static void test_async( handle_t h )
+{
+    static const struct { int notify; UINT proc; int args[2]; int hang_ms; } calls[] =
+    {
+        { RpcNotificationTypeEvent, 0, { 19, 23 } },
+        { RpcNotificationTypeApc,   0, { 40, 2 } },
+        { RpcNotificationTypeEvent, 8, { 1000 }, 1000 },
+    };
+    RPC_ASYNC_STATE async;
+    RPC_MESSAGE msg;
+    RPC_STATUS status;
+    HANDLE event = CreateEventA( NULL, TRUE, FALSE, NULL ), thread;
+    DWORD start, ret;
+    unsigned int i;
+
+    DuplicateHandle( GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &thread, 0, FALSE,
+                     DUPLICATE_SAME_ACCESS );
+    for (i = 0; i < ARRAY_SIZE(calls); i++)
+    {
+        winetest_push_context( "call %u", i );
+        status = RpcAsyncInitializeHandle( &async, sizeof(async) );
+        ok( status == RPC_S_OK, "RpcAsyncInitializeHandle: %lu\n", status );
+        async.NotificationType = calls[i].notify;
+        if (calls[i].notify == RpcNotificationTypeApc)
+        {
+            async.u.APC.NotificationRoutine = async_apc;
+            async.u.APC.hThread = thread;
+        }
+        else async.u.hEvent = event;
+        ResetEvent( event );
+        async_apcs = 0;
+
+        memset( &msg, 0, sizeof(msg) );
+        msg.Handle = h;
+        msg.RpcInterfaceInformation = lrpc_test_v1_0_c_ifspec;
+        msg.ProcNum = calls[i].proc | RPC_FLAGS_VALID_BIT;
+        msg.RpcFlags = RPC_BUFFER_ASYNC;
+        msg.BufferLength = calls[i].proc ? 4 : 8;
+        status = I_RpcGetBuffer( &msg );
+        ok( status == RPC_S_OK, "I_RpcGetBuffer: %lu\n", status );
+        if (status) break;
+        memcpy( msg.Buffer, calls[i].args, msg.BufferLength );
+        status = I_RpcAsyncSetHandle( &msg, &async );
+        ok( status == RPC_S_OK, "I_RpcAsyncSetHandle: %lu\n", status );
+
+        start = GetTickCount();
+        status = I_RpcSend( &msg );
+        ok( status == RPC_S_OK, "I_RpcSend: %lu\n", status );
+        if (calls[i].hang_ms)
+            ok( GetTickCount() - start < calls[i].hang_ms / 2, "I_RpcSend took %lu ms\n", GetTickCount() - start );
+
+        if (calls[i].notify == RpcNotificationTypeApc)
+        {
+            while (!async_apcs && GetTickCount() - start < WAIT_MS) SleepEx( 100, TRUE );
+            ok( async_apcs == 1, "%ld APCs\n", async_apcs );
+        }
+        else
+        {
+            ret = WaitForSingleObject( event, WAIT_MS );
+            ok( ret == WAIT_OBJECT_0, "no completion: %lu\n", ret );
+        }
+        if (calls[i].hang_ms)
+            ok( GetTickCount() - start >= calls[i].hang_ms - 50, "done after %lu ms\n", GetTickCount() - start );
+
+        status = I_RpcReceive( &msg );
+        ok( status == RPC_S_OK, "I_RpcReceive: %lu\n", status );
+        if (!calls[i].proc)
+            ok( msg.BufferLength == 4 && *(int *)msg.Buffer == 42, "reply of %u bytes, %d\n", msg.BufferLength,
+                msg.BufferLength >= 4 ? *(int *)msg.Buffer : 0 );
+        I_RpcFreeBuffer( &msg );
+        winetest_pop_context();
+    }
+    CloseHandle( thread );
+    CloseHandle( event );
+}
+
 /* endpoints: named ones are listed, a dynamic one gets a Windows-style name,
  * and a name in use elsewhere is refused */
 static void test_endpoints( const char *endpoint )
@@ -727,6 +814,7 @@ START_TEST(ncalrpc)
     test_endpoints( endpoint );
     test_calls( h );
     test_context_handles( h );
+    test_async( h );
     test_raw_client( endpoint );
     test_client_killed( h, endpoint );
     test_server_killed();
