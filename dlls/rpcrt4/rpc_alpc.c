@@ -143,6 +143,7 @@ struct lrpc_call
 typedef struct _RpcConnection_alpc
 {
     RpcConnection     common;
+    BOOL              is_listener;
     HANDLE            port;       /* server listener: the connection port */
     struct list       links;      /* server listener: its ALPC connections */
     LONG              active;     /* server listener: RpcConnections made from it */
@@ -162,6 +163,7 @@ typedef struct _RpcConnection_alpc
     struct list       calls;      /* server */
     LONG              next_call;
     lrpc_port_header  bind_request; /* server: the bind to reply to */
+    RPC_SYNTAX_IDENTIFIER bind_iface;
     /* client */
     unsigned char    *out;        /* request fragments joined */
     ULONG             out_size;
@@ -200,6 +202,8 @@ static RPC_STATUS rpc_status_from_nt( NTSTATUS status )
     case STATUS_PORT_CONNECTION_REFUSED:
     case STATUS_OBJECT_TYPE_MISMATCH:
         return RPC_S_SERVER_UNAVAILABLE;
+    case STATUS_TIMEOUT:  /* the server did not accept in time */
+        return RPC_S_SERVER_TOO_BUSY;
     case STATUS_ACCESS_DENIED:
         return RPC_S_ACCESS_DENIED;
     case STATUS_NO_MEMORY:
@@ -495,7 +499,7 @@ RPC_STATUS rpcrt4_ncalrpc_alpc_handoff( RpcConnection *old_conn, RpcConnection *
 
 /* the reply to a client's bind or request, as DCE packets for rpcrt4 */
 static void queue_reply( RpcConnection_alpc *conn, const lrpc_port_msg *msg, struct lrpc_attrs *attrs,
-                         const RPC_SYNTAX_IDENTIFIER *iface, ULONG call_id )
+                         ULONG call_id )
 {
     struct lrpc_incoming *in = NULL;
     struct lrpc_info info;
@@ -568,45 +572,41 @@ static int client_bind( RpcConnection_alpc *conn, const RpcPktBindHdr *hdr, unsi
     const RpcContextElement *ctx = (const RpcContextElement *)(hdr + 1);
     struct lrpc_attrs attrs;
     LRPC_BIND_MESSAGE bind;
-    lrpc_port_msg *reply;
+    lrpc_port_msg reply;
     NTSTATUS status;
     ULONG size;
 
     if (len < sizeof(*hdr) + FIELD_OFFSET(RpcContextElement, transfer_syntaxes[1]) || hdr->num_elements != 1)
         return -1;
-    if (!(reply = malloc( sizeof(*reply) ))) return -1;
     conn->binding_id = InterlockedIncrement( &conn->link->next_binding ) & 0xffff;
     size = lrpc_init_bind( &bind, &ctx->abstract_syntax, conn->binding_id );
     init_attrs( &attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE );
     status = send_lrpc( conn->link->port, ALPC_MSGFLG_SYNC_REQUEST, NULL, &bind, size, NULL, 0, FALSE,
-                        reply, &attrs );
+                        &reply, &attrs );
     if (status)
     {
         WARN( "bind failed: %#lx\n", status );
         conn->link->closed = TRUE;
-        free( reply );
         return -1;
     }
-    queue_reply( conn, reply, &attrs, &ctx->abstract_syntax, hdr->common.call_id );
-    free( reply );
+    queue_reply( conn, &reply, &attrs, hdr->common.call_id );
     return len;
 }
 
-static int client_send_request( RpcConnection_alpc *conn )
+static void client_send_request( RpcConnection_alpc *conn )
 {
     struct lrpc_attrs attrs;
     LRPC_REQUEST_MESSAGE req;
-    lrpc_port_msg *reply;
+    lrpc_port_msg reply;
     NTSTATUS status;
     ULONG size;
 
     conn->send_pending = FALSE;
-    if (!(reply = malloc( sizeof(*reply) ))) return -1;
     size = lrpc_init_request( &req, conn->out_call_id, conn->binding_id, conn->out_opnum,
                               conn->out_has_object ? &conn->out_object : NULL, conn->out_size );
     init_attrs( &attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE );
     status = send_lrpc( conn->link->port, ALPC_MSGFLG_SYNC_REQUEST, NULL, &req, size, conn->out, conn->out_size,
-                        size == LRPC_LARGE_REQUEST_SIZE, reply, &attrs );
+                        size == LRPC_LARGE_REQUEST_SIZE, &reply, &attrs );
     conn->out_size = 0;
     if (status)
     {
@@ -617,12 +617,9 @@ static int client_send_request( RpcConnection_alpc *conn )
          * new port next time. */
         WARN( "request failed: %#lx\n", status );
         conn->link->closed = TRUE;
-        free( reply );
-        return 0;
+        return;
     }
-    queue_reply( conn, reply, &attrs, NULL, conn->out_call_id );
-    free( reply );
-    return 0;
+    queue_reply( conn, &reply, &attrs, conn->out_call_id );
 }
 
 static int client_write( RpcConnection_alpc *conn, const RpcPktHdr *hdr, unsigned int len )
@@ -655,7 +652,8 @@ static int client_write( RpcConnection_alpc *conn, const RpcPktHdr *hdr, unsigne
             conn->send_pending = TRUE;
             return len;
         }
-        return client_send_request( conn ) ? -1 : len;
+        client_send_request( conn );
+        return len;
     default:
         FIXME( "packet type %u not sent over ncalrpc\n", hdr->common.ptype );
         return -1;
@@ -736,7 +734,7 @@ static int server_reply_bind( RpcConnection_alpc *conn, const RpcPktHdr *hdr, un
     memset( &bind, 0, sizeof(bind) );
     bind.Header.MessageType = lmtBind;
     bind.RpcStatus = status;
-    bind.Interface = conn->common.ActiveInterface;
+    bind.Interface = conn->bind_iface;
     bind.TransferSyntaxSet = LRPC_SYNTAX_DCE;
     bind.DceNdrSyntaxIdentifier = conn->binding_id;
     nt = send_lrpc( link->port, ALPC_MSGFLG_RELEASE_MESSAGE, &conn->bind_request, &bind, sizeof(bind),
@@ -880,7 +878,7 @@ RPC_STATUS rpcrt4_conn_alpc_receive_fragment( RpcConnection *common, RpcPktHdr *
 
     *header = NULL;
     *payload = NULL;
-    if (!common->server && conn->send_pending && client_send_request( conn )) return RPC_S_CALL_FAILED;
+    if (!common->server && conn->send_pending) client_send_request( conn );
 
     EnterCriticalSection( &conn->cs );
     while (list_empty( &conn->incoming ) && !conn->read_closed && common->server)
@@ -944,6 +942,12 @@ int rpcrt4_conn_alpc_close( RpcConnection *common )
     free( conn->out );
     conn->out = NULL;
     conn->out_size = conn->out_alloc = 0;
+    /* a listener is closed when rpcrt4 stops listening, and used again */
+    if (!conn->is_listener)
+    {
+        conn->cs.DebugInfo->Spare[0] = 0;
+        DeleteCriticalSection( &conn->cs );
+    }
     return 0;
 }
 
@@ -997,7 +1001,7 @@ int rpcrt4_conn_alpc_wait_for_incoming_data( RpcConnection *common )
 {
     RpcConnection_alpc *conn = (RpcConnection_alpc *)common;
 
-    if (!common->server && conn->send_pending) return client_send_request( conn );
+    if (!common->server && conn->send_pending) client_send_request( conn );
     return 0;
 }
 
@@ -1253,6 +1257,7 @@ static void server_bind( RpcConnection_alpc *listener, struct lrpc_link *link, l
     conn = (RpcConnection_alpc *)common;
     conn->binding_id = info->binding_id;
     conn->bind_request = msg->h;
+    conn->bind_iface = bind->Interface;
     conn->link = link;
     conn->listener = listener;
     listener->active++;
@@ -1531,6 +1536,7 @@ RPC_STATUS rpcrt4_protseq_ncalrpc_alpc_open_endpoint( RpcServerProtseq *protseq,
         RPCRT4_ReleaseConnection( conn );
         return status;
     }
+    ((RpcConnection_alpc *)conn)->is_listener = TRUE;
     EnterCriticalSection( &protseq->cs );
     list_add_head( &protseq->listeners, &conn->protseq_entry );
     conn->protseq = protseq;
