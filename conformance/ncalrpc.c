@@ -672,6 +672,16 @@ static ULONG raw_bind( HANDLE port, const GUID *uuid, USHORT binding_id )
 
 static void test_raw_client( const char *endpoint )
 {
+    static const struct { ULONG type, flags, size, large_size; } bad[] =
+    {
+        { 0, 0, 4 },                          /* shorter than an LRPC header */
+        { 0, 0, 0x3c },                       /* a request shorter than its 0x40 bytes */
+        { 0, 4, 0x48, 0x7fffffff },           /* a large request without a view */
+        { 0, 4, 0x44 },                       /* a large request without LargeDataSize */
+        { 1, 0, 0x20 },                       /* a short bind */
+        { 4, 0, 0x10 },                       /* lmtCancel, not implemented */
+        { 99, 0, 0x10 },                      /* no such type */
+    };
     static raw_msg msg, reply;
     WCHAR name[MAX_PATH];
     char narrow[MAX_PATH];
@@ -733,6 +743,30 @@ static void test_raw_client( const char *endpoint )
     ok( !status, "request: %#lx\n", status );
     ok( get32( reply.data, 0x00 ) == 2 && get32( reply.data, 0x08 ),
         "unknown binding id: reply type %lu, status %lu\n", get32( reply.data, 0x00 ), get32( reply.data, 0x08 ));
+
+    /* malformed messages get faults, and the server serves on */
+    for (i = 0; i < ARRAY_SIZE(bad); i++)
+    {
+        winetest_push_context( "bad %lu", i );
+        memset( msg.data, 0, 0x48 );
+        put32( msg.data, 0x00, bad[i].type );
+        put32( msg.data, 0x08, bad[i].flags );
+        put32( msg.data, 0x10, 5 );
+        put32( msg.data, 0x40, bad[i].large_size );
+        status = raw_call( port, &msg, bad[i].size, &reply, &attrs, NULL );
+        ok( !status, "request: %#lx\n", status );
+        ok( get32( reply.data, 0x00 ) == 2 && get32( reply.data, 0x08 ), "reply type %lu, status %lu\n",
+            get32( reply.data, 0x00 ), get32( reply.data, 0x08 ));
+        winetest_pop_context();
+    }
+    memset( msg.data, 0, 0x48 );
+    put32( msg.data, 0x10, 5 );
+    put32( msg.data, 0x40, 1 );
+    put32( msg.data, 0x44, 2 );
+    status = raw_call( port, &msg, 0x48, &reply, &attrs, NULL );
+    ok( !status && get32( reply.data, 0x00 ) == 3 && get32( reply.data, 0x18 ) == 3,
+        "add after bad messages: %#lx, type %lu, result %lu\n", status, get32( reply.data, 0x00 ),
+        get32( reply.data, 0x18 ));
 
     /* a large request: flag ViewPresent (4), LargeDataSize at 0x40, the NDR in
      * a view; the large response has LargeDataSize at 0x18 and its own view */

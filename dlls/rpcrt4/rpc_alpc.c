@@ -1302,6 +1302,7 @@ static void server_request( struct lrpc_link *link, lrpc_port_msg *msg, const st
         status = RPC_S_UNKNOWN_IF;
         goto failed;
     }
+    if (!data && info->large) status = RPC_S_PROTOCOL_ERROR;  /* no view, or too small */
     if (!data || !(call = calloc( 1, sizeof(*call) )) || !(rpc_msg = calloc( 1, sizeof(*rpc_msg) )) ||
         !(hdr = calloc( 1, hdr_size )))
         goto failed;
