@@ -547,10 +547,16 @@ static void test_async( handle_t h )
 static void test_endpoints( const char *endpoint )
 {
     RPC_BINDING_VECTOR *bindings;
+    SECURITY_DESCRIPTOR sd;
+    char denied[80];
     RPC_CSTR str, ep;
     RPC_STATUS status;
     BOOL found = FALSE;
     unsigned int i, j;
+    int result = 0;
+    handle_t h;
+    DWORD code;
+    ACL acl;
 
     ok( endpoint_listed( endpoint ), "%s not in \\RPC Control\n", endpoint );
 
@@ -580,6 +586,19 @@ static void test_endpoints( const char *endpoint )
     }
     ok( found, "no dynamic ncalrpc endpoint among %lu bindings\n", bindings->Count );
     RpcBindingVectorFree( &bindings );
+
+    /* a DACL without entries: nobody may connect */
+    snprintf( denied, sizeof(denied), "%s_denied", endpoint );
+    InitializeSecurityDescriptor( &sd, SECURITY_DESCRIPTOR_REVISION );
+    InitializeAcl( &acl, sizeof(acl), ACL_REVISION );
+    SetSecurityDescriptorDacl( &sd, TRUE, &acl, FALSE );
+    status = RpcServerUseProtseqEpA( (RPC_CSTR)"ncalrpc", 20, (RPC_CSTR)denied, &sd );
+    ok( status == RPC_S_OK, "RpcServerUseProtseqEp with a security descriptor: %lu\n", status );
+    ok( endpoint_listed( denied ), "%s not in \\RPC Control\n", denied );
+    h = bind_to( denied );
+    code = call_add( h, 1, 1, &result );
+    ok( code == RPC_S_ACCESS_DENIED, "call to an endpoint closed to us: exception %lu\n", code );
+    RpcBindingFree( &h );
 }
 
 /* LRPC by hand */

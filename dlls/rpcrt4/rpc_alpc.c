@@ -145,6 +145,7 @@ typedef struct _RpcConnection_alpc
     RpcConnection     common;
     BOOL              is_listener;
     HANDLE            port;       /* server listener: the connection port */
+    SECURITY_DESCRIPTOR *sd;      /* server listener: its port's, self-relative */
     struct list       links;      /* server listener: its ALPC connections */
     LONG              active;     /* server listener: RpcConnections made from it */
     BOOL              closing;    /* server listener: closes once they are gone */
@@ -1092,7 +1093,7 @@ static RPC_STATUS create_listen_port( RpcConnection_alpc *conn )
 
     if (!lrpc_port_name( conn->common.Endpoint, name, ARRAY_SIZE(name) )) return RPC_S_INVALID_ENDPOINT_FORMAT;
     RtlInitUnicodeString( &str, name );
-    InitializeObjectAttributes( &attr, &str, OBJ_CASE_INSENSITIVE, 0, NULL );
+    InitializeObjectAttributes( &attr, &str, OBJ_CASE_INSENSITIVE, 0, conn->sd );
     init_port_attributes( &port_attr, NULL );
     TRACE( "listening on %s\n", debugstr_w(name) );
     status = NtAlpcCreatePort( &conn->port, &attr, &port_attr );
@@ -1514,7 +1515,28 @@ int rpcrt4_protseq_alpc_wait_for_new_connection( RpcServerProtseq *protseq, unsi
     return 1;
 }
 
-RPC_STATUS rpcrt4_protseq_ncalrpc_alpc_open_endpoint( RpcServerProtseq *protseq, const char *endpoint )
+/* the port keeps the endpoint's security descriptor, also when it is made again */
+static RPC_STATUS copy_security_descriptor( RpcConnection_alpc *conn, SECURITY_DESCRIPTOR *sd )
+{
+    SECURITY_DESCRIPTOR_CONTROL control;
+    DWORD revision, len;
+
+    if (!sd) return RPC_S_OK;
+    if (!IsValidSecurityDescriptor( sd ) || !GetSecurityDescriptorControl( sd, &control, &revision ))
+        return ERROR_INVALID_SECURITY_DESCR;
+    len = GetSecurityDescriptorLength( sd );
+    if (!(conn->sd = malloc( len ))) return RPC_S_OUT_OF_MEMORY;
+    if (control & SE_SELF_RELATIVE) memcpy( conn->sd, sd, len );
+    else if (!MakeSelfRelativeSD( sd, conn->sd, &len ))
+    {
+        free( conn->sd );
+        conn->sd = NULL;
+        return ERROR_INVALID_SECURITY_DESCR;
+    }
+    return RPC_S_OK;
+}
+
+RPC_STATUS rpcrt4_protseq_ncalrpc_alpc_open_endpoint( RpcServerProtseq *protseq, const char *endpoint, void *sd )
 {
     static LONG nameless_id;
     RpcConnection *conn;
@@ -1531,9 +1553,11 @@ RPC_STATUS rpcrt4_protseq_ncalrpc_alpc_open_endpoint( RpcServerProtseq *protseq,
     status = RPCRT4_CreateConnection( &conn, TRUE, protseq->Protseq, NULL, endpoint, NULL, NULL, NULL, NULL );
     if (status != RPC_S_OK) return status;
 
-    status = create_listen_port( (RpcConnection_alpc *)conn );
+    if (!(status = copy_security_descriptor( (RpcConnection_alpc *)conn, sd )))
+        status = create_listen_port( (RpcConnection_alpc *)conn );
     if (status != RPC_S_OK)
     {
+        free( ((RpcConnection_alpc *)conn)->sd );
         RPCRT4_ReleaseConnection( conn );
         return status;
     }

@@ -43,7 +43,7 @@ void rpcrt4_protseq_alpc_signal_state_changed(RpcServerProtseq *protseq) DECLSPE
 void *rpcrt4_protseq_alpc_get_wait_array(RpcServerProtseq *protseq, void *prev_array, unsigned int *count) DECLSPEC_HIDDEN;
 void rpcrt4_protseq_alpc_free_wait_array(RpcServerProtseq *protseq, void *array) DECLSPEC_HIDDEN;
 int rpcrt4_protseq_alpc_wait_for_new_connection(RpcServerProtseq *protseq, unsigned int count, void *wait_array) DECLSPEC_HIDDEN;
-RPC_STATUS rpcrt4_protseq_ncalrpc_alpc_open_endpoint(RpcServerProtseq *protseq, const char *endpoint) DECLSPEC_HIDDEN;
+RPC_STATUS rpcrt4_protseq_ncalrpc_alpc_open_endpoint(RpcServerProtseq *protseq, const char *endpoint, void *sd) DECLSPEC_HIDDEN;
 
 /* the server's worker thread says which request it runs: its reply and impersonation need it */
 void rpcrt4_alpc_set_current_call(RpcConnection *conn, ULONG call_id) DECLSPEC_HIDDEN;
