@@ -25,16 +25,18 @@
  * - A server endpoint is an ALPC connection port "\RPC Control\<endpoint>".
  *   Every message of every client arrives there, so the protseq's server
  *   thread is the dispatcher: it accepts connections and hands each bind and
- *   request to a server RpcConnection, one per (ALPC connection, binding id),
- *   as rpcrt4 keeps one interface per connection.  All bindings of one ALPC
- *   connection share one server association (context handles).
+ *   request, as a DCE packet, to rpcrt4's worker threads, for a server
+ *   RpcConnection per (ALPC connection, binding id), as rpcrt4 keeps one
+ *   interface per connection.  These have no io threads.  All bindings of
+ *   one ALPC connection share one server association (context handles).
  * - A client association has one ALPC port, shared by its RpcConnections,
  *   each of which binds under its own binding id.  A call is one
  *   synchronous ALPC request; its reply is the response or fault.
  * - rpcrt4 writes one DCE fragment at a time: fragments are joined until the
- *   last one, and received messages are cut into fragments again.
- * - The server's responses carry the request's DCE call id (rpc_server.c),
- *   which names the ALPC message they answer.
+ *   last one, and received replies are cut into fragments again.
+ * - A worker thread says which request it runs (rpc_server.c), as rpcrt4's
+ *   responses do not carry its call id: that names the ALPC message they
+ *   answer and whose sender impersonation takes.
  */
 
 #include <stdarg.h>
@@ -157,9 +159,8 @@ typedef struct _RpcConnection_alpc
     USHORT            binding_id;
     struct list       link_entry; /* server: in link->conns */
     CRITICAL_SECTION  cs;
-    CONDITION_VARIABLE cv;
-    struct list       incoming;
-    BOOL              read_closed;
+    struct list       incoming;   /* client */
+    LONG              owned;      /* server: its link holds a reference */
     BOOL              bound;      /* server: rpcrt4 accepted its bind */
     struct list       calls;      /* server */
     LONG              next_call;
@@ -358,7 +359,6 @@ static void queue_incoming( RpcConnection_alpc *conn, struct lrpc_incoming *in )
     EnterCriticalSection( &conn->cs );
     list_add_tail( &conn->incoming, &in->entry );
     LeaveCriticalSection( &conn->cs );
-    WakeAllConditionVariable( &conn->cv );
 }
 
 static void free_incoming( struct lrpc_incoming *in )
@@ -422,7 +422,6 @@ RpcConnection *rpcrt4_conn_alpc_alloc(void)
     if (!conn) return NULL;
     InitializeCriticalSection( &conn->cs );
     conn->cs.DebugInfo->Spare[0] = (DWORD_PTR)(__FILE__ ": RpcConnection_alpc.cs");
-    InitializeConditionVariable( &conn->cv );
     list_init( &conn->incoming );
     list_init( &conn->calls );
     list_init( &conn->link_entry );
@@ -881,9 +880,10 @@ RPC_STATUS rpcrt4_conn_alpc_receive_fragment( RpcConnection *common, RpcPktHdr *
     *payload = NULL;
     if (!common->server && conn->send_pending) client_send_request( conn );
 
+    /* a server connection gets its packets from the dispatcher, through rpcrt4's worker threads */
+    if (common->server) return RPC_S_CALL_FAILED;
+
     EnterCriticalSection( &conn->cs );
-    while (list_empty( &conn->incoming ) && !conn->read_closed && common->server)
-        SleepConditionVariableCS( &conn->cv, &conn->cs, INFINITE );
     if (list_empty( &conn->incoming ))
     {
         LeaveCriticalSection( &conn->cs );
@@ -952,14 +952,17 @@ int rpcrt4_conn_alpc_close( RpcConnection *common )
     return 0;
 }
 
+/* A server connection has no io thread: its link holds it until the ALPC
+ * connection ends or rpcrt4 stops listening, and calls in progress hold it
+ * until they are answered. */
+static void disown( RpcConnection_alpc *conn )
+{
+    if (InterlockedExchange( &conn->owned, FALSE )) RPCRT4_ReleaseConnection( &conn->common );
+}
+
 void rpcrt4_conn_alpc_close_read( RpcConnection *common )
 {
-    RpcConnection_alpc *conn = (RpcConnection_alpc *)common;
-
-    EnterCriticalSection( &conn->cs );
-    conn->read_closed = TRUE;
-    LeaveCriticalSection( &conn->cs );
-    WakeAllConditionVariable( &conn->cv );
+    if (common->server) disown( (RpcConnection_alpc *)common );
 }
 
 void rpcrt4_conn_alpc_cancel_call( RpcConnection *conn )
@@ -1169,7 +1172,7 @@ static void accept_connection( RpcConnection_alpc *listener, lrpc_port_msg *msg 
 
 static void link_closed( struct lrpc_link *link )
 {
-    RpcConnection_alpc *conn;
+    RpcConnection_alpc *conn, *next;
 
     if (link->listener)
     {
@@ -1185,8 +1188,8 @@ static void link_closed( struct lrpc_link *link )
         return;
     }
     link->closed = TRUE;
-    LIST_FOR_EACH_ENTRY( conn, &link->conns, RpcConnection_alpc, link_entry )
-        rpcrt4_conn_alpc_close_read( &conn->common );
+    LIST_FOR_EACH_ENTRY_SAFE( conn, next, &link->conns, RpcConnection_alpc, link_entry )
+        disown( conn );
     LeaveCriticalSection( &link->cs );
     TRACE( "connection on %p ended\n", link->port );
     release_link( link );
@@ -1229,10 +1232,13 @@ static void server_bind( RpcConnection_alpc *listener, struct lrpc_link *link, l
     RpcServerProtseq *protseq = listener->common.protseq;
     RpcConnection_alpc *conn;
     RpcConnection *common;
-    struct lrpc_incoming *in;
+    RPC_MESSAGE *rpc_msg = NULL;
+    RpcPktHdr *hdr = NULL;
     char computer[MAX_COMPUTERNAME_LENGTH + 1];
     DWORD len = sizeof(computer);
     LRPC_BIND_MESSAGE reply;
+    RPC_STATUS status;
+    ULONG assoc_gid;
 
     EnterCriticalSection( &link->cs );
     conn = find_binding( link, info->binding_id );
@@ -1264,18 +1270,36 @@ static void server_bind( RpcConnection_alpc *listener, struct lrpc_link *link, l
     listener->active++;
     InterlockedIncrement( &link->ref );
 
+    conn->owned = TRUE;
+
     EnterCriticalSection( &link->cs );
     list_add_tail( &link->conns, &conn->link_entry );
-    in = incoming_packet( build_bind( link->assoc_gid, &bind->Interface ));
+    assoc_gid = link->assoc_gid;
     LeaveCriticalSection( &link->cs );
-    if (in) queue_incoming( conn, in );
-    else rpcrt4_conn_alpc_close_read( common );
-
     EnterCriticalSection( &protseq->cs );
     common->protseq = protseq;
     list_add_tail( &protseq->connections, &common->protseq_entry );
     LeaveCriticalSection( &protseq->cs );
-    RPCRT4_new_client( common );
+
+    /* rpcrt4's worker answers the bind as one read from a pipe */
+    if (!(hdr = build_bind( assoc_gid, &bind->Interface )) || !(rpc_msg = calloc( 1, sizeof(*rpc_msg) )) ||
+        !(rpc_msg->Buffer = I_RpcAllocate( hdr->common.frag_len - sizeof(hdr->bind) )))
+        status = RPC_S_OUT_OF_RESOURCES;
+    else
+    {
+        rpc_msg->BufferLength = hdr->common.frag_len - sizeof(hdr->bind);
+        memcpy( rpc_msg->Buffer, &hdr->bind + 1, rpc_msg->BufferLength );
+        status = RPCRT4_queue_packet( common, hdr, rpc_msg );
+    }
+    if (status)
+    {
+        if (rpc_msg) I_RpcFree( rpc_msg->Buffer );
+        free( rpc_msg );
+        free( hdr );
+        reply.RpcStatus = status;
+        send_lrpc( link->port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg->h, &reply, sizeof(reply), NULL, 0, FALSE, NULL, NULL );
+        disown( conn );
+    }
 }
 
 /* A request goes to a worker thread as the DCE request rpcrt4 would have read.
@@ -1329,7 +1353,7 @@ static void server_request( struct lrpc_link *link, lrpc_port_msg *msg, const st
     list_add_tail( &conn->calls, &call->entry );
     LeaveCriticalSection( &conn->cs );
 
-    if (!(status = RPCRT4_queue_request( &conn->common, hdr, rpc_msg )))
+    if (!(status = RPCRT4_queue_packet( &conn->common, hdr, rpc_msg )))
     {
         RPCRT4_ReleaseConnection( &conn->common );
         return;
