@@ -1267,10 +1267,9 @@ static void server_bind( RpcConnection_alpc *listener, struct lrpc_link *link, l
     conn->bind_iface = bind->Interface;
     conn->link = link;
     conn->listener = listener;
+    conn->owned = TRUE;
     listener->active++;
     InterlockedIncrement( &link->ref );
-
-    conn->owned = TRUE;
 
     EnterCriticalSection( &link->cs );
     list_add_tail( &link->conns, &conn->link_entry );
