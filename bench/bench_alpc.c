@@ -601,7 +601,8 @@ static int run_client( const char *name, const char *other_name )
     memset( &extra, 0, sizeof(extra) );
     extra_add( &extra, "\"data_bytes\": %u, \"calls\": \"%s\"", SMALL_DATA, RT_CALLS );
     report_latency( "alpc_rt_64", "ALPC round trip, 64 B", &s, &extra );
-    if (GetEnvironmentVariableA( "BENCH_RT_ONLY", label, sizeof(label) )) goto quit;  /* A/B runs */
+    /* A/B runs: BENCH_RT_ONLY=1 stops here, BENCH_RT_ONLY=max after the largest message */
+    if (GetEnvironmentVariableA( "BENCH_RT_ONLY", label, sizeof(label) ) && strcmp( label, "max" )) goto quit;
 
     bench_step = "round trip, largest message";
     measure_rt( &s, port, max_data, msg, reply );
@@ -610,6 +611,7 @@ static int run_client( const char *name, const char *other_name )
                BENCH_MAX_MESSAGE, RT_CALLS );
     snprintf( label, sizeof(label), "ALPC round trip, %u B (max message)", (unsigned)max_data );
     report_latency( "alpc_rt_max", label, &s, &extra );
+    if (GetEnvironmentVariableA( "BENCH_RT_ONLY", label, sizeof(label) )) goto quit;
 
     bench_step = "datagrams";
     dc.port = port;

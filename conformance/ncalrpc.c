@@ -356,6 +356,41 @@ static void test_calls( handle_t h )
     free( out );
 }
 
+static DWORD WINAPI concurrent_calls( void *arg )
+{
+    int id = PtrToUlong( arg ), i, j, errors = 0;
+    byte in[300], out[300];
+
+    for (i = 0; i < 200; i++)
+    {
+        int len = 1 + (i * 37 + id) % sizeof(in);
+        for (j = 0; j < len; j++) in[j] = (byte)(id * 31 + i + j);
+        echo( len, in, out );
+        if (memcmp( in, out, len )) errors++;
+        if (add( id, i ) != id + i) errors++;
+    }
+    return errors;
+}
+
+/* threads calling at once through one binding share its association's port,
+ * each under a binding id of its own: every reply must reach its caller */
+static void test_concurrent( handle_t h )
+{
+    HANDLE threads[4];
+    DWORD i, errors;
+
+    lrpc_handle = h;
+    for (i = 0; i < ARRAY_SIZE(threads); i++)
+        threads[i] = CreateThread( NULL, 0, concurrent_calls, ULongToPtr( i + 1 ), 0, NULL );
+    for (i = 0; i < ARRAY_SIZE(threads); i++)
+    {
+        ok( WaitForSingleObject( threads[i], WAIT_MS * 2 ) == WAIT_OBJECT_0, "thread %lu did not end\n", i );
+        GetExitCodeThread( threads[i], &errors );
+        ok( !errors, "thread %lu: %lu calls went wrong\n", i, errors );
+        CloseHandle( threads[i] );
+    }
+}
+
 static void test_context_handles( handle_t h )
 {
     lrpc_ctx ctx = NULL, ctx2 = NULL;
@@ -867,6 +902,7 @@ START_TEST(ncalrpc)
     test_endpoints( endpoint );
     test_calls( h );
     test_context_handles( h );
+    test_concurrent( h );
     test_async( h );
     test_raw_client( endpoint );
     test_client_killed( h, endpoint );
