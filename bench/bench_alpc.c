@@ -121,6 +121,15 @@ static DWORD WINAPI other_port_thread( void *arg )
     return 0;
 }
 
+/* Payloads are copied with "rep movsb", as a native CRT's memcpy would copy
+ * them.  Wine 8.0's own memcpy (ucrtbase) moved 1 MiB in about 660 us on
+ * these machines, where native memcpy takes 36 us: with it, the copies of the
+ * 1 MiB rows measured Wine's C library, not the ports. */
+static inline void bulk_copy( void *dst, const void *src, SIZE_T n )
+{
+    __asm__ volatile( "rep movsb" : "+D"(dst), "+S"(src), "+c"(n) :: "memory" );
+}
+
 static void serve_view( ALPC_MESSAGE_ATTRIBUTES *attrs, HANDLE port, union bench_msg *reply )
 {
     ALPC_DATA_VIEW_ATTR *view = AlpcGetMessageAttribute( attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE );
@@ -129,7 +138,7 @@ static void serve_view( ALPC_MESSAGE_ATTRIBUTES *attrs, HANDLE port, union bench
     if (!(attrs->ValidAttributes & ALPC_MESSAGE_VIEW_ATTRIBUTE) || !view || !view->ViewBase)
         fail( "OP_VIEW without a view attribute (valid %#x)", (unsigned)attrs->ValidAttributes );
     if (view->ViewSize < BENCH_MIB) fail( "the view has %#x bytes", (unsigned)view->ViewSize );
-    memcpy( sink, view->ViewBase, BENCH_MIB );
+    bulk_copy( sink, view->ViewBase, BENCH_MIB );
     MSG_HDR( reply )->arg = (ULONG)view->ViewSize;
     if ((status = NtAlpcDeleteSectionView( port, 0, view->ViewBase )))
         fail( "NtAlpcDeleteSectionView -> %#x", (unsigned)status );
@@ -222,8 +231,8 @@ static int run_server(void)
             if (MSG_HDR( &recv )->op == OP_CHUNK)
             {
                 if (MSG_HDR( &recv )->offset + size - sizeof(struct bench_hdr) > BENCH_MIB) fail( "bad chunk" );
-                memcpy( sink + MSG_HDR( &recv )->offset, MSG_DATA( &recv ) + sizeof(struct bench_hdr),
-                        size - sizeof(struct bench_hdr) );
+                bulk_copy( sink + MSG_HDR( &recv )->offset, MSG_DATA( &recv ) + sizeof(struct bench_hdr),
+                           size - sizeof(struct bench_hdr) );
             }
             break;
 
@@ -235,7 +244,7 @@ static int run_server(void)
             {
             case OP_ECHO:
                 init_reply( &reply, &recv, size );
-                memcpy( MSG_DATA( &reply ), MSG_DATA( &recv ), size );
+                bulk_copy( MSG_DATA( &reply ), MSG_DATA( &recv ), size );
                 break;
             case OP_SYNC:
                 MSG_HDR( &reply )->arg = conn->datagrams;
@@ -243,8 +252,8 @@ static int run_server(void)
                 break;
             case OP_CHUNK:
                 if (MSG_HDR( &recv )->offset + size - sizeof(struct bench_hdr) > BENCH_MIB) fail( "bad chunk" );
-                memcpy( sink + MSG_HDR( &recv )->offset, MSG_DATA( &recv ) + sizeof(struct bench_hdr),
-                        size - sizeof(struct bench_hdr) );
+                bulk_copy( sink + MSG_HDR( &recv )->offset, MSG_DATA( &recv ) + sizeof(struct bench_hdr),
+                           size - sizeof(struct bench_hdr) );
                 MSG_HDR( &reply )->arg = conn->datagrams;
                 conn->datagrams = 0;
                 break;
@@ -359,7 +368,7 @@ static void copy_op( void *arg )
         n = min( c->chunk, BENCH_MIB - offset );
         init_msg( c->msg, sizeof(struct bench_hdr) + n, OP_CHUNK );
         MSG_HDR( c->msg )->offset = offset;
-        memcpy( MSG_DATA( c->msg ) + sizeof(struct bench_hdr), c->source + offset, n );
+        bulk_copy( MSG_DATA( c->msg ) + sizeof(struct bench_hdr), c->source + offset, n );
         if (offset + n < BENCH_MIB) alpc_datagram( c->port, c->msg );
         else if (alpc_request( c->port, c->msg, NULL, c->reply ) != sizeof(struct bench_hdr) ||
                  MSG_HDR( c->reply )->arg != count)
@@ -373,7 +382,7 @@ static void view_op( void *arg )
 {
     struct bulk_ctx *c = arg;
 
-    memcpy( c->view_base, c->source, BENCH_MIB );
+    bulk_copy( c->view_base, c->source, BENCH_MIB );
     init_msg( c->msg, sizeof(struct bench_hdr), OP_VIEW );
     if (alpc_request( c->port, c->msg, c->view_attrs, c->reply ) != sizeof(struct bench_hdr) ||
         MSG_HDR( c->reply )->arg < BENCH_MIB)
