@@ -868,6 +868,41 @@ static DWORD WINAPI timeout_connect_proc( void *arg )
     return 0;
 }
 
+struct blocked_receive
+{
+    HANDLE   port;
+    NTSTATUS status;
+};
+
+static DWORD WINAPI blocked_receive_proc( void *arg )
+{
+    struct blocked_receive *call = arg;
+    alpc_msg msg;
+
+    call->status = receive_msg( call->port, &msg, NULL, 3 * CLIENT_WAIT );
+    return 0;
+}
+
+/* Closing the last handle of a connection port ends a receive another thread
+ * is waiting in (LA stops its worker this way); the status is not known, so
+ * only a failure in time is asked for. */
+static void test_close_while_receiving(void)
+{
+    struct blocked_receive call;
+    char name[MAX_PATH];
+    HANDLE thread;
+
+    make_name( name, bno_dir, "close-receiving" );
+    call.status = 0xdeadbeef;
+    if (!(call.port = create_port( name, MAX_MESSAGE_LENGTH ))) return;
+    thread = CreateThread( NULL, 0, blocked_receive_proc, &call, 0, NULL );
+    ok( thread != NULL, "CreateThread failed: %lu\n", GetLastError() );
+    ok( WaitForSingleObject( thread, 200 ) == WAIT_TIMEOUT, "the receive did not wait\n" );
+    NtClose( call.port );
+    if (wait_thread( thread, CLIENT_WAIT ))
+        ok( !NT_SUCCESS( call.status ), "the receive ended with %#lx\n", call.status );
+}
+
 static void test_connect_timeout(void)
 {
     struct connect_call call;
@@ -2790,6 +2825,7 @@ START_TEST(alpc)
 #define RUN(call) do { if (!too_many_timeouts()) call; } while (0)
     RUN( test_create_port() );
     RUN( test_connect_timeout() );
+    RUN( test_close_while_receiving() );
     RUN( test_alertable() );
     RUN( test_port_security() );
 

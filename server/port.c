@@ -351,7 +351,8 @@ static int port_ready( void *obj, struct thread *thread )
     case PORT_SERVER:
         return port->conn->queue.count || port->conn->closed;
     default:
-        return port->queue.count != 0;
+        /* a receive on a connection port whose last handle was closed fails, as on Windows */
+        return port->queue.count || port->closed;
     }
 }
 

@@ -23,12 +23,13 @@
  * into LRPC messages on ALPC ports and back:
  *
  * - A server endpoint is an ALPC connection port "\RPC Control\<endpoint>".
- *   Every message of every client arrives there, so the protseq's server
- *   thread is the dispatcher: it accepts connections and hands each bind and
- *   request, as a DCE packet, to rpcrt4's worker threads, for a server
- *   RpcConnection per (ALPC connection, binding id), as rpcrt4 keeps one
- *   interface per connection.  These have no io threads.  All bindings of
- *   one ALPC connection share one server association (context handles).
+ *   Every message of every client arrives there.  Receiver threads of the
+ *   transport (or, with several endpoints, the protseq's server thread)
+ *   accept connections and turn each bind and request into a DCE packet for
+ *   a server RpcConnection per (ALPC connection, binding id), as rpcrt4 keeps
+ *   one interface per connection.  These have no io threads: a receiver runs
+ *   the packet itself or gives it to rpcrt4's worker threads.  All bindings
+ *   of one ALPC connection share one server association (context handles).
  * - A client association has one ALPC port, shared by its RpcConnections,
  *   each of which binds under its own binding id.  A call is one
  *   synchronous ALPC request; its reply is the response or fault.
@@ -130,6 +131,14 @@ struct lrpc_incoming
     ULONG          offset;
 };
 
+/* server: a request for a receiver thread to run */
+struct lrpc_packet
+{
+    RpcConnection *conn;
+    RpcPktHdr     *hdr;
+    RPC_MESSAGE   *msg;
+};
+
 /* server: a request waiting for its response */
 struct lrpc_call
 {
@@ -152,8 +161,9 @@ typedef struct _RpcConnection_alpc
     LONG              active;     /* server listener: RpcConnections made from it */
     BOOL              closing;    /* server listener: closes once they are gone */
     lrpc_port_msg    *receive;    /* server listener: the message being dispatched */
-    HANDLE            wake_port;  /* server listener: its own connection, to wake its receive */
-    HANDLE            wake_server_port;
+    LONG              receivers;  /* server listener: threads receiving on its port */
+    HANDLE            receiving;  /* server listener: the port they were started for */
+    LONG              idle;       /* server listener: those of them waiting */
     struct _RpcConnection_alpc *listener; /* server */
     struct lrpc_link *link;
     USHORT            binding_id;
@@ -678,9 +688,6 @@ static void close_listener( RpcConnection_alpc *listener, BOOL now )
     listener->closing = FALSE;
     LIST_FOR_EACH_ENTRY_SAFE( link, next, &listener->links, struct lrpc_link, listener_entry )
         link_closed( link );
-    if (listener->wake_port) NtClose( listener->wake_port );
-    if (listener->wake_server_port) NtClose( listener->wake_server_port );
-    listener->wake_port = listener->wake_server_port = 0;
     NtClose( listener->port );
     listener->port = 0;
     free( listener->receive );
@@ -1073,17 +1080,7 @@ RpcServerProtseq *rpcrt4_protseq_alpc_alloc(void)
 void rpcrt4_protseq_alpc_signal_state_changed( RpcServerProtseq *protseq )
 {
     RpcServerProtseq_alpc *ps = CONTAINING_RECORD( protseq, RpcServerProtseq_alpc, common );
-    RpcConnection_alpc *conn;
-    LRPC_HEADER wake = { lmtReservedMessage };
-
     SetEvent( ps->mgr_event );
-    /* the server thread may wait in a receive on its endpoint */
-    EnterCriticalSection( &protseq->cs );
-    LIST_FOR_EACH_ENTRY( conn, &protseq->listeners, RpcConnection_alpc, common.protseq_entry )
-        if (conn->wake_port)
-            send_lrpc( conn->wake_port, ALPC_MSGFLG_RELEASE_MESSAGE, NULL, &wake, sizeof(wake), NULL, 0, FALSE,
-                       NULL, NULL );
-    LeaveCriticalSection( &protseq->cs );
 }
 
 static RPC_STATUS create_listen_port( RpcConnection_alpc *conn )
@@ -1150,7 +1147,8 @@ static void accept_connection( RpcConnection_alpc *listener, lrpc_port_msg *msg 
     NTSTATUS status;
 
     init_port_attributes( &attr, NULL );
-    if (!(link = alloc_link( 0 )))
+    /* rpcrt4 stopped listening: the port only waits for calls in progress */
+    if (listener->closing || !(link = alloc_link( 0 )))
     {
         NtAlpcAcceptConnectPort( &port, listener->port, 0, NULL, NULL, NULL, (PORT_MESSAGE *)&msg->h, NULL, FALSE );
         return;
@@ -1245,10 +1243,11 @@ static void server_bind( RpcConnection_alpc *listener, struct lrpc_link *link, l
     LeaveCriticalSection( &link->cs );
 
     reply = *bind;
-    if (conn || !(bind->TransferSyntaxSet & LRPC_SYNTAX_DCE))
+    if (conn || !(bind->TransferSyntaxSet & LRPC_SYNTAX_DCE) || listener->closing)
     {
-        /* a binding id in use, or only NDR64 offered (Wine's rpcrt4 has no NDR64) */
-        reply.RpcStatus = conn ? RPC_S_PROTOCOL_ERROR : RPC_S_UNSUPPORTED_TRANS_SYN;
+        /* a binding id in use, only NDR64 offered (Wine's rpcrt4 has no NDR64), or no longer listening */
+        reply.RpcStatus = conn ? RPC_S_PROTOCOL_ERROR : listener->closing ? RPC_S_NOT_LISTENING
+                                                                          : RPC_S_UNSUPPORTED_TRANS_SYN;
         send_lrpc( link->port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg->h, &reply, sizeof(reply), NULL, 0, FALSE, NULL, NULL );
         return;
     }
@@ -1304,7 +1303,7 @@ static void server_bind( RpcConnection_alpc *listener, struct lrpc_link *link, l
 /* A request goes to a worker thread as the DCE request rpcrt4 would have read.
  * Its data is the message's, or a copy of its view's. */
 static void server_request( struct lrpc_link *link, lrpc_port_msg *msg, const struct lrpc_info *info,
-                            struct lrpc_attrs *attrs )
+                            struct lrpc_attrs *attrs, struct lrpc_packet *run )
 {
     ULONG hdr_size = sizeof(RpcPktRequestHdr) + (info->object ? sizeof(GUID) : 0);
     RPC_STATUS status = RPC_S_OUT_OF_RESOURCES;
@@ -1352,6 +1351,13 @@ static void server_request( struct lrpc_link *link, lrpc_port_msg *msg, const st
     list_add_tail( &conn->calls, &call->entry );
     LeaveCriticalSection( &conn->cs );
 
+    if (run)
+    {
+        run->conn = &conn->common;  /* with the reference taken above */
+        run->hdr = hdr;
+        run->msg = rpc_msg;
+        return;
+    }
     if (!(status = RPCRT4_queue_packet( &conn->common, hdr, rpc_msg )))
     {
         RPCRT4_ReleaseConnection( &conn->common );
@@ -1370,27 +1376,18 @@ failed:
     if (conn) RPCRT4_ReleaseConnection( &conn->common );
 }
 
-/* the port context of a listener's connection to itself */
-#define WAKE_CONTEXT ((struct lrpc_link *)~(ULONG_PTR)0)
-
-static void dispatch_message( RpcConnection_alpc *listener, lrpc_port_msg *msg, struct lrpc_attrs *attrs )
+/* Take one message.  A request for a binding goes to rpcrt4's worker
+ * threads, or, given 'run', is left there for the caller to run. */
+static void dispatch_message( RpcConnection_alpc *listener, lrpc_port_msg *msg, struct lrpc_attrs *attrs,
+                              struct lrpc_packet *run )
 {
     struct lrpc_link *link;
     struct lrpc_info info;
 
     link = (attrs->header.ValidAttributes & ALPC_MESSAGE_CONTEXT_ATTRIBUTE) ? attrs->context.PortContext : NULL;
-    if (link == WAKE_CONTEXT) return;
     switch (msg->h.Type & 0xff)
     {
     case LPC_CONNECTION_REQUEST:
-        if (HandleToULong( msg->h.ClientId.UniqueThread ) == GetCurrentThreadId() && !listener->wake_server_port)
-        {
-            ALPC_PORT_ATTRIBUTES attr;
-            init_port_attributes( &attr, NULL );
-            NtAlpcAcceptConnectPort( &listener->wake_server_port, listener->port, 0, NULL, &attr, WAKE_CONTEXT,
-                                     (PORT_MESSAGE *)&msg->h, NULL, TRUE );
-            return;
-        }
         accept_connection( listener, msg );
         return;
     case LPC_PORT_CLOSED:
@@ -1417,7 +1414,7 @@ static void dispatch_message( RpcConnection_alpc *listener, lrpc_port_msg *msg, 
         server_bind( listener, link, msg, &info );
         break;
     case lmtRequest:
-        server_request( link, msg, &info, attrs );
+        server_request( link, msg, &info, attrs, run );
         break;
     default:
         FIXME( "LRPC message type %lu not handled\n", info.type );
@@ -1448,56 +1445,73 @@ static void dispatch_messages( RpcConnection_alpc *listener )
     NTSTATUS status;
 
     while (!(status = receive_message( listener, 0, &zero, &attrs )))
-        dispatch_message( listener, listener->receive, &attrs );
+        dispatch_message( listener, listener->receive, &attrs, NULL );
     if (status != STATUS_TIMEOUT) WARN( "receive on %p failed: %#lx\n", listener->port, status );
 }
 
-/* With one endpoint, the server thread waits in the receive itself, which
- * saves a wait and a receive per message.  A change of state is a message
- * on a connection of the listener to itself, made without waiting. */
-static int receive_on_listener( RpcServerProtseq *protseq, RpcConnection_alpc *listener, HANDLE mgr_event )
+/* With one endpoint, threads of the transport wait in the ALPC receive, and
+ * the server thread only for changes of state.  A receiver runs a request
+ * itself while another one is waiting, which saves the switch to a worker
+ * thread; when none is, it starts one more, up to LRPC_MAX_RECEIVERS, and
+ * then leaves requests to rpcrt4's workers.  Receivers end when the port is
+ * closed. */
+#define LRPC_MAX_RECEIVERS 8
+
+static DWORD CALLBACK receiver_thread( void *arg );
+
+static BOOL start_receiver( RpcConnection_alpc *listener )
 {
+    HANDLE thread;
+
+    if (InterlockedIncrement( &listener->receivers ) > LRPC_MAX_RECEIVERS ||
+        !(thread = CreateThread( NULL, 0, receiver_thread, listener, 0, NULL )))
+    {
+        InterlockedDecrement( &listener->receivers );
+        return FALSE;
+    }
+    CloseHandle( thread );
+    return TRUE;
+}
+
+static DWORD CALLBACK receiver_thread( void *arg )
+{
+    RpcConnection_alpc *listener = arg;
+    RpcServerProtseq *protseq = listener->common.protseq;
+    HANDLE port = listener->port;
+    struct lrpc_packet run;
     struct lrpc_attrs attrs;
-    NTSTATUS status;
-    BOOL woken;
+    lrpc_port_msg *msg;
+    SIZE_T len;
+    NTSTATUS status = STATUS_NO_MEMORY;
 
-    if (!listener->wake_port)
+    SetThreadDescription( GetCurrentThread(), L"wine_rpcrt4_alpc" );
+    if ((msg = malloc( sizeof(*msg) )))
     {
-        WCHAR name[MAX_PATH];
-        UNICODE_STRING str;
-        ALPC_PORT_ATTRIBUTES attr;
-        HANDLE port;
-
-        lrpc_port_name( listener->common.Endpoint, name, ARRAY_SIZE(name) );
-        RtlInitUnicodeString( &str, name );
-        init_port_attributes( &attr, NULL );
-        if (NtAlpcConnectPort( &port, &str, NULL, &attr, 0, NULL, NULL, NULL, NULL, NULL, NULL )) return -1;
-        EnterCriticalSection( &protseq->cs );
-        listener->wake_port = port;
-        LeaveCriticalSection( &protseq->cs );
-    }
-    if (WaitForSingleObject( mgr_event, 0 ) == WAIT_OBJECT_0) return 0;
-
-    for (;;)
-    {
-        if ((status = receive_message( listener, 0, NULL, &attrs )))
+        for (;;)
         {
-            ERR( "receive on %p failed: %#lx\n", listener->port, status );
-            return -1;
+            len = sizeof(*msg);
+            init_attrs( &attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE | ALPC_MESSAGE_CONTEXT_ATTRIBUTE );
+            InterlockedIncrement( &listener->idle );
+            status = NtAlpcSendWaitReceivePort( port, 0, NULL, NULL, (PORT_MESSAGE *)&msg->h, &len,
+                                                &attrs.header, NULL );
+            InterlockedDecrement( &listener->idle );
+            if (status) break;  /* the port was closed */
+
+            memset( &run, 0, sizeof(run) );
+            EnterCriticalSection( &protseq->cs );
+            if (listener->port == port) dispatch_message( listener, msg, &attrs, &run );
+            LeaveCriticalSection( &protseq->cs );
+            if (!run.conn) continue;
+            if (listener->idle > 0 || start_receiver( listener ) ||
+                RPCRT4_queue_packet( run.conn, run.hdr, run.msg ))
+                RPCRT4_run_packet( run.conn, run.hdr, run.msg );
+            RPCRT4_ReleaseConnection( run.conn );
         }
-        if ((attrs.header.ValidAttributes & ALPC_MESSAGE_CONTEXT_ATTRIBUTE) && attrs.context.PortContext == WAKE_CONTEXT)
-        {
-            if (WaitForSingleObject( mgr_event, 0 ) == WAIT_OBJECT_0) return 0;
-            continue;
-        }
-        EnterCriticalSection( &protseq->cs );
-        woken = !!listener->wake_server_port;
-        dispatch_message( listener, listener->receive, &attrs );
-        woken = !woken && listener->wake_server_port;
-        LeaveCriticalSection( &protseq->cs );
-        /* a change before the wake connection was accepted sent nothing */
-        if (woken && WaitForSingleObject( mgr_event, 0 ) == WAIT_OBJECT_0) return 0;
+        free( msg );
     }
+    TRACE( "receiver on %p done: %#lx\n", port, status );
+    InterlockedDecrement( &listener->receivers );
+    return 0;
 }
 
 int rpcrt4_protseq_alpc_wait_for_new_connection( RpcServerProtseq *protseq, unsigned int count, void *wait_array )
@@ -1514,7 +1528,21 @@ int rpcrt4_protseq_alpc_wait_for_new_connection( RpcServerProtseq *protseq, unsi
         LIST_FOR_EACH_ENTRY( conn, &protseq->listeners, RpcConnection_alpc, common.protseq_entry )
             if (conn->port == objs[1]) listener = conn;
         LeaveCriticalSection( &protseq->cs );
-        if (listener) return receive_on_listener( protseq, listener, ps->mgr_event );
+        if (listener)
+        {
+            if (listener->receiving != listener->port)
+            {
+                listener->receiving = listener->port;
+                start_receiver( listener );
+                start_receiver( listener );
+            }
+            if (listener->receivers)
+            {
+                do res = WaitForSingleObjectEx( ps->mgr_event, INFINITE, TRUE );
+                while (res == WAIT_IO_COMPLETION);
+                return res == WAIT_OBJECT_0 ? 0 : -1;
+            }
+        }
     }
 
     do res = WaitForMultipleObjectsEx( count, objs, FALSE, INFINITE, TRUE );
