@@ -686,6 +686,7 @@ static void close_listener( RpcConnection_alpc *listener, BOOL now )
         return;
     }
     listener->closing = FALSE;
+    listener->receiving = NULL;  /* a new port gets receivers of its own, whatever its handle */
     LIST_FOR_EACH_ENTRY_SAFE( link, next, &listener->links, struct lrpc_link, listener_entry )
         link_closed( link );
     NtClose( listener->port );
@@ -1495,7 +1496,15 @@ static DWORD CALLBACK receiver_thread( void *arg )
             status = NtAlpcSendWaitReceivePort( port, 0, NULL, NULL, (PORT_MESSAGE *)&msg->h, &len,
                                                 &attrs.header, NULL );
             InterlockedDecrement( &listener->idle );
-            if (status) break;  /* the port was closed */
+            if (status == STATUS_INVALID_HANDLE || status == STATUS_OBJECT_TYPE_MISMATCH ||
+                status == STATUS_PORT_DISCONNECTED || status == STATUS_PORT_CLOSED || listener->port != port)
+                break;  /* the port was closed */
+            if (status)
+            {
+                WARN( "receive on %p failed: %#lx\n", port, status );
+                Sleep( 10 );
+                continue;
+            }
 
             memset( &run, 0, sizeof(run) );
             EnterCriticalSection( &protseq->cs );
