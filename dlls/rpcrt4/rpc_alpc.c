@@ -271,17 +271,6 @@ static BOOL append_data( unsigned char **buf, ULONG *size, ULONG *alloc, const v
     return TRUE;
 }
 
-/* the DCE header of a packet rpcrt4 will take as received */
-static void init_common_header( RpcPktCommonHdr *common, unsigned char ptype, ULONG frag_len )
-{
-    common->rpc_ver = RPC_VER_MAJOR;
-    common->rpc_ver_minor = RPC_VER_MINOR;
-    common->ptype = ptype;
-    common->drep[0] = LOBYTE(LOWORD(NDR_LOCAL_DATA_REPRESENTATION));
-    common->drep[1] = HIBYTE(LOWORD(NDR_LOCAL_DATA_REPRESENTATION));
-    common->frag_len = frag_len;
-}
-
 /* data of a received message, for I_RpcFree: immediate, or copied out of its
  * view, which is then released */
 static unsigned char *take_message_data( HANDLE port, const lrpc_port_msg *msg, const struct lrpc_info *info,
@@ -864,7 +853,8 @@ static RPC_STATUS next_fragment( struct lrpc_incoming *in, RpcPktHdr **header, v
         free( hdr );
         return RPC_S_OUT_OF_RESOURCES;
     }
-    init_common_header( &hdr->common, in->ptype, hdr_size + chunk );
+    RPCRT4_BuildCommonHeader( &hdr->common, in->ptype, NDR_LOCAL_DATA_REPRESENTATION );
+    hdr->common.frag_len = hdr_size + chunk;
     hdr->common.call_id = in->call_id;
     if (!in->offset) hdr->common.flags |= RPC_FLG_FIRST;
     if (in->offset + chunk == in->size) hdr->common.flags |= RPC_FLG_LAST;
@@ -1212,8 +1202,8 @@ static RpcPktHdr *build_bind( ULONG assoc_gid, const RPC_SYNTAX_IDENTIFIER *ifac
     RpcPktHdr *hdr;
 
     if (!(hdr = calloc( 1, size ))) return NULL;
-    init_common_header( &hdr->common, PKT_BIND, size );
-    hdr->common.call_id = 1;
+    RPCRT4_BuildCommonHeader( &hdr->common, PKT_BIND, NDR_LOCAL_DATA_REPRESENTATION );
+    hdr->common.frag_len = size;
     hdr->bind.max_tsize = hdr->bind.max_rsize = LRPC_FRAGMENT_DATA;
     hdr->bind.assoc_gid = assoc_gid;
     hdr->bind.num_elements = 1;
@@ -1331,7 +1321,8 @@ static void server_request( struct lrpc_link *link, lrpc_port_msg *msg, const st
         !(hdr = calloc( 1, hdr_size )))
         goto failed;
 
-    init_common_header( &hdr->common, PKT_REQUEST, hdr_size );
+    RPCRT4_BuildCommonHeader( &hdr->common, PKT_REQUEST, NDR_LOCAL_DATA_REPRESENTATION );
+    hdr->common.frag_len = hdr_size;
     hdr->common.flags = RPC_FLG_FIRST | RPC_FLG_LAST;
     hdr->request.alloc_hint = info->data_size;
     hdr->request.opnum = info->proc_num;
@@ -1427,15 +1418,12 @@ static void dispatch_message( RpcConnection_alpc *listener, lrpc_port_msg *msg, 
         NtAlpcDeleteSectionView( link->port, 0, attrs->view.ViewBase );
 }
 
-static NTSTATUS receive_message( RpcConnection_alpc *listener, ULONG flags, LARGE_INTEGER *timeout,
-                                 struct lrpc_attrs *attrs )
+static NTSTATUS receive_message( HANDLE port, lrpc_port_msg *msg, LARGE_INTEGER *timeout, struct lrpc_attrs *attrs )
 {
-    SIZE_T len = sizeof(*listener->receive);
+    SIZE_T len = sizeof(*msg);
 
-    if (!listener->receive && !(listener->receive = malloc( sizeof(*listener->receive) ))) return STATUS_NO_MEMORY;
     init_attrs( attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE | ALPC_MESSAGE_CONTEXT_ATTRIBUTE );
-    return NtAlpcSendWaitReceivePort( listener->port, flags, NULL, NULL, (PORT_MESSAGE *)&listener->receive->h,
-                                      &len, &attrs->header, timeout );
+    return NtAlpcSendWaitReceivePort( port, 0, NULL, NULL, (PORT_MESSAGE *)&msg->h, &len, &attrs->header, timeout );
 }
 
 /* take every message waiting on a listener's port */
@@ -1445,7 +1433,8 @@ static void dispatch_messages( RpcConnection_alpc *listener )
     struct lrpc_attrs attrs;
     NTSTATUS status;
 
-    while (!(status = receive_message( listener, 0, &zero, &attrs )))
+    if (!listener->receive && !(listener->receive = malloc( sizeof(*listener->receive) ))) return;
+    while (!(status = receive_message( listener->port, listener->receive, &zero, &attrs )))
         dispatch_message( listener, listener->receive, &attrs, NULL );
     if (status != STATUS_TIMEOUT) WARN( "receive on %p failed: %#lx\n", listener->port, status );
 }
@@ -1482,7 +1471,6 @@ static DWORD CALLBACK receiver_thread( void *arg )
     struct lrpc_packet run;
     struct lrpc_attrs attrs;
     lrpc_port_msg *msg;
-    SIZE_T len;
     NTSTATUS status = STATUS_NO_MEMORY;
 
     SetThreadDescription( GetCurrentThread(), L"wine_rpcrt4_alpc" );
@@ -1490,11 +1478,8 @@ static DWORD CALLBACK receiver_thread( void *arg )
     {
         for (;;)
         {
-            len = sizeof(*msg);
-            init_attrs( &attrs, ALPC_MESSAGE_VIEW_ATTRIBUTE | ALPC_MESSAGE_CONTEXT_ATTRIBUTE );
             InterlockedIncrement( &listener->idle );
-            status = NtAlpcSendWaitReceivePort( port, 0, NULL, NULL, (PORT_MESSAGE *)&msg->h, &len,
-                                                &attrs.header, NULL );
+            status = receive_message( port, msg, NULL, &attrs );
             InterlockedDecrement( &listener->idle );
             if (status == STATUS_INVALID_HANDLE || status == STATUS_OBJECT_TYPE_MISMATCH ||
                 status == STATUS_PORT_DISCONNECTED || status == STATUS_PORT_CLOSED || listener->port != port)
