@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,7 +225,9 @@ BOOL port_take_delivery( const struct port_sleep *sleep, struct port_received *i
  * busy, and on a virtual machine waking a sleeping thread costs more than such
  * a wait: watch the word for a while first.  bench/ measured 50 us as the
  * shortest spin that pays on two vCPUs; after a large message the spin only
- * takes the CPU from the threads that copy it (the sleep's 'spin' is unset). */
+ * takes the CPU from the threads that copy it (the sleep's 'spin' is unset).
+ * The spin yields: the peer or wineserver, which it waits for, may be queued
+ * on the same CPU, and a busy spin then held them off for its whole length. */
 #define PORT_SPIN_NSEC 50000
 
 static BOOL spin_until_bumped( const struct port_sleep *sleep )
@@ -239,9 +242,7 @@ static BOOL spin_until_bumped( const struct port_sleep *sleep )
     do
     {
         if (__atomic_load_n( word, __ATOMIC_ACQUIRE ) != sleep->seq) return TRUE;
-#if defined(__i386__) || defined(__x86_64__)
-        __builtin_ia32_pause();
-#endif
+        sched_yield();
         clock_gettime( CLOCK_MONOTONIC, &now );
     } while ((now.tv_sec - start.tv_sec) * 1000000000 + now.tv_nsec - start.tv_nsec < PORT_SPIN_NSEC);
     return FALSE;
