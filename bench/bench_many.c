@@ -48,7 +48,7 @@ struct client
 
 static struct client clients[CLIENTS];
 static HANDLE port;
-static volatile LONG accepted, closed;
+static volatile LONG accepted, closed, stopping;
 static volatile LONG slices[SLICES];
 static volatile LONGLONG window_start = 0x7fffffffffffffffLL, window_end = 0x7fffffffffffffffLL;
 static LONGLONG slice_ticks = 1;
@@ -88,6 +88,7 @@ static DWORD WINAPI serve_thread( void *arg )
         attrs->ValidAttributes = 0;
         status = NtAlpcSendWaitReceivePort( port, pending ? ALPC_MSGFLG_RELEASE_MESSAGE : 0, pending, NULL,
                                             &recv->h, &len, attrs, NULL );
+        if (status && stopping) break;  /* the port is closed under the receivers */
         if (status) fail( "NtAlpcSendWaitReceivePort -> %#x", (unsigned)status );
         pending = NULL;
         client = (attrs->ValidAttributes & ALPC_MESSAGE_CONTEXT_ATTRIBUTE) ? context->PortContext : NULL;
@@ -211,6 +212,7 @@ static int run_server( unsigned int threads )
     snprintf( id, sizeof(id), "alpc_16_clients_%u_thread%s", threads, threads > 1 ? "s" : "" );
     snprintf( label, sizeof(label), "ALPC 16 clients, %u server thread%s", threads, threads > 1 ? "s" : "" );
     report_rate( id, label, "calls/s", 1, &s, (unsigned)total, &extra );
+    InterlockedExchange( &stopping, 1 );
     NtClose( port );
     return 0;
 }
