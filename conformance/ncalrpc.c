@@ -173,6 +173,10 @@ static void run_server( const char *endpoint )
 
     status = RpcServerUseProtseqEpA( (RPC_CSTR)"ncalrpc", 20, (RPC_CSTR)endpoint, NULL );
     ok( status == RPC_S_OK, "RpcServerUseProtseqEp failed: %lu\n", status );
+    /* a second endpoint: every test then runs against a server listening on two ports */
+    snprintf( name, sizeof(name), "%s_2", endpoint );
+    status = RpcServerUseProtseqEpA( (RPC_CSTR)"ncalrpc", 20, (RPC_CSTR)name, NULL );
+    ok( status == RPC_S_OK, "RpcServerUseProtseqEp(%s) failed: %lu\n", name, status );
     status = RpcServerRegisterIfEx( s_lrpc_test_v1_0_s_ifspec, NULL, NULL, RPC_IF_ALLOW_CALLBACKS_WITH_NO_AUTH,
                                     RPC_C_LISTEN_MAX_CALLS_DEFAULT, NULL );
     ok( status == RPC_S_OK, "RpcServerRegisterIfEx failed: %lu\n", status );
@@ -370,6 +374,35 @@ static DWORD WINAPI concurrent_calls( void *arg )
         if (add( id, i ) != id + i) errors++;
     }
     return errors;
+}
+
+/* a server with two endpoints answers on both, calls in and out of views too */
+static void test_second_endpoint( handle_t h, const char *endpoint )
+{
+    char name[80];
+    byte in[0x10000], out[0x10000];
+    int i, result = 0;
+    handle_t h2;
+    DWORD code;
+
+    snprintf( name, sizeof(name), "%s_2", endpoint );
+    ok( endpoint_listed( name ), "%s not in \\RPC Control\n", name );
+    h2 = bind_to( name );
+    for (i = 0; i < 3; i++)
+    {
+        code = call_add( h2, i, 100, &result );
+        ok( !code && result == 100 + i, "add on the second endpoint: exception %#lx, result %d\n", code, result );
+        code = call_add( h, i, 200, &result );
+        ok( !code && result == 200 + i, "add on the first endpoint: exception %#lx, result %d\n", code, result );
+    }
+    lrpc_handle = h2;
+    for (i = 0; i < sizeof(in); i++) in[i] = (byte)(i * 13);
+    memset( out, 0, sizeof(out) );
+    echo( sizeof(in), in, out );
+    ok( !memcmp( in, out, sizeof(in) ), "echo through the second endpoint came back different\n" );
+    ok( client_pid() == GetCurrentProcessId(), "second endpoint: client pid %d\n", client_pid() );
+    RpcBindingFree( &h2 );
+    lrpc_handle = h;
 }
 
 /* threads calling at once through one binding share its association's port,
@@ -901,6 +934,7 @@ START_TEST(ncalrpc)
 
     test_endpoints( endpoint );
     test_calls( h );
+    test_second_endpoint( h, endpoint );
     test_context_handles( h );
     test_concurrent( h );
     test_async( h );

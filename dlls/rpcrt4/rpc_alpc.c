@@ -24,7 +24,7 @@
  *
  * - A server endpoint is an ALPC connection port "\RPC Control\<endpoint>".
  *   Every message of every client arrives there.  Receiver threads of the
- *   transport (or, with several endpoints, the protseq's server thread)
+ *   transport (or the protseq's server thread, if they cannot be started)
  *   accept connections and turn each bind and request into a DCE packet for
  *   a server RpcConnection per (ALPC connection, binding id), as rpcrt4 keeps
  *   one interface per connection.  These have no io threads: a receiver runs
@@ -1439,8 +1439,9 @@ static void dispatch_messages( RpcConnection_alpc *listener )
     if (status != STATUS_TIMEOUT) WARN( "receive on %p failed: %#lx\n", listener->port, status );
 }
 
-/* With one endpoint, threads of the transport wait in the ALPC receive, and
- * the server thread only for changes of state.  A receiver runs a request
+/* Threads of the transport wait in the ALPC receive of each endpoint, and
+ * the server thread only for changes of state (and on a port whose receivers
+ * could not be started).  A receiver runs a request
  * itself while another one is waiting, which saves the switch to a worker
  * thread; when none is, it starts one more, up to LRPC_MAX_RECEIVERS, and
  * then leaves requests to rpcrt4's workers.  Receivers end when the port is
@@ -1510,40 +1511,34 @@ static DWORD CALLBACK receiver_thread( void *arg )
 
 int rpcrt4_protseq_alpc_wait_for_new_connection( RpcServerProtseq *protseq, unsigned int count, void *wait_array )
 {
-    RpcServerProtseq_alpc *ps = CONTAINING_RECORD( protseq, RpcServerProtseq_alpc, common );
     HANDLE *objs = wait_array;
-    RpcConnection_alpc *conn, *listener = NULL;
+    RpcConnection_alpc *conn;
+    unsigned int i, waits = 1;
     DWORD res;
 
     if (!objs) return -1;
-    if (count == 2)
+    /* the array is ours and made again for each wait: it keeps the manager
+     * event and only the ports that have no receivers */
+    EnterCriticalSection( &protseq->cs );
+    LIST_FOR_EACH_ENTRY( conn, &protseq->listeners, RpcConnection_alpc, common.protseq_entry )
     {
-        EnterCriticalSection( &protseq->cs );
-        LIST_FOR_EACH_ENTRY( conn, &protseq->listeners, RpcConnection_alpc, common.protseq_entry )
-            if (conn->port == objs[1]) listener = conn;
-        LeaveCriticalSection( &protseq->cs );
-        if (listener)
+        for (i = 1; i < count; i++) if (objs[i] == conn->port) break;
+        if (i == count) continue;
+        if (conn->receiving != conn->port)
         {
-            if (listener->receiving != listener->port)
-            {
-                listener->receiving = listener->port;
-                start_receiver( listener );
-                start_receiver( listener );
-            }
-            if (listener->receivers)
-            {
-                do res = WaitForSingleObjectEx( ps->mgr_event, INFINITE, TRUE );
-                while (res == WAIT_IO_COMPLETION);
-                return res == WAIT_OBJECT_0 ? 0 : -1;
-            }
+            conn->receiving = conn->port;
+            start_receiver( conn );
+            start_receiver( conn );
         }
+        if (!conn->receivers) objs[waits++] = conn->port;
     }
+    LeaveCriticalSection( &protseq->cs );
 
-    do res = WaitForMultipleObjectsEx( count, objs, FALSE, INFINITE, TRUE );
+    do res = WaitForMultipleObjectsEx( waits, objs, FALSE, INFINITE, TRUE );
     while (res == WAIT_IO_COMPLETION);
 
     if (res == WAIT_OBJECT_0) return 0;
-    if (res == WAIT_FAILED || res >= WAIT_OBJECT_0 + count)
+    if (res == WAIT_FAILED || res >= WAIT_OBJECT_0 + waits)
     {
         ERR( "wait failed with error %lu\n", GetLastError() );
         return -1;
