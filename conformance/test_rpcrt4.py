@@ -63,6 +63,20 @@ def rpcrt4_prefix():
 OLE32_EXE = os.path.join(BIN, "wine_ole32.exe")
 
 
+def run_in_own_server(wp, exe, name, label, todos):
+    """Runs one Wine test under a wineserver of its own, which must then exit clean."""
+    wp.start_server(persist=0)
+    try:
+        result = wp.run(exe, name)
+    finally:
+        said = wp.shut_down()
+        if said is None:
+            wp.kill()
+            wp.server_proc.wait(timeout=60)
+    check(result, label, todos)
+    check_clean_exit(said, label)
+
+
 def test_wine_ole32_was_built():
     assert os.path.exists(OLE32_EXE), f"{OLE32_EXE} was not built: run 'make check'"
 
@@ -71,17 +85,7 @@ def test_ole_server(rpcrt4_prefix):
     """Wine's ole32 ole_server test: CoCreateInstance of a local server in another
     process, which rpcss and COM reach over ncalrpc.  Its two todo_wine checks
     (ole_server.c:476, 480) fail on stock Wine 8.0 too."""
-    wp = rpcrt4_prefix
-    wp.start_server(persist=0)
-    try:
-        result = wp.run(OLE32_EXE, "ole_server")
-    finally:
-        said = wp.shut_down()
-        if said is None:
-            wp.kill()
-            wp.server_proc.wait(timeout=60)
-    check(result, "ole32 ole_server", 2)
-    check_clean_exit(said, "ole32 ole_server")
+    run_in_own_server(rpcrt4_prefix, OLE32_EXE, "ole_server", "ole32 ole_server", 2)
 
 
 def test_wine_rpcrt4_was_built():
@@ -95,14 +99,4 @@ def test_ntlm_auth_is_installed():
 
 @pytest.mark.parametrize("name", TESTS)
 def test_rpcrt4(rpcrt4_prefix, name):
-    wp = rpcrt4_prefix
-    wp.start_server(persist=0)
-    try:
-        result = wp.run(EXE, name)
-    finally:
-        said = wp.shut_down()
-        if said is None:
-            wp.kill()
-            wp.server_proc.wait(timeout=60)
-    check(result, f"rpcrt4 {name}", EXPECTED_TODO.get(name, 0))
-    check_clean_exit(said, f"rpcrt4 {name}")
+    run_in_own_server(rpcrt4_prefix, EXE, name, f"rpcrt4 {name}", EXPECTED_TODO.get(name, 0))
