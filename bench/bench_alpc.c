@@ -596,11 +596,13 @@ static int run_client( const char *name, const char *other_name )
     struct dgram_ctx dc;
     struct samples s;
     struct extra extra;
-    char label[128];
+    char label[128], rt_only[128] = "";
     HANDLE port;
     ULONG max_data = BENCH_MAX_MESSAGE - HDR_SIZE;
 
     bench_init( "alpc client" );
+    /* A/B runs: BENCH_RT_ONLY=1 stops after the 64-byte round trip, BENCH_RT_ONLY=max after the largest */
+    if (!GetEnvironmentVariableA( "BENCH_RT_ONLY", rt_only, sizeof(rt_only) )) rt_only[0] = 0;
     if (!msg || !reply) fail( "out of memory" );
     memset( msg, 0, sizeof(*msg) );
     samples_init( &s, 200000 );
@@ -612,8 +614,7 @@ static int run_client( const char *name, const char *other_name )
     memset( &extra, 0, sizeof(extra) );
     extra_add( &extra, "\"data_bytes\": %u, \"calls\": \"%s\"", SMALL_DATA, RT_CALLS );
     report_latency( "alpc_rt_64", "ALPC round trip, 64 B", &s, &extra );
-    /* A/B runs: BENCH_RT_ONLY=1 stops here, BENCH_RT_ONLY=max after the largest message */
-    if (GetEnvironmentVariableA( "BENCH_RT_ONLY", label, sizeof(label) ) && strcmp( label, "max" )) goto quit;
+    if (rt_only[0] && strcmp( rt_only, "max" )) goto quit;
 
     bench_step = "round trip, largest message";
     measure_rt( &s, port, max_data, msg, reply );
@@ -622,7 +623,7 @@ static int run_client( const char *name, const char *other_name )
                BENCH_MAX_MESSAGE, RT_CALLS );
     snprintf( label, sizeof(label), "ALPC round trip, %u B (max message)", (unsigned)max_data );
     report_latency( "alpc_rt_max", label, &s, &extra );
-    if (GetEnvironmentVariableA( "BENCH_RT_ONLY", label, sizeof(label) )) goto quit;
+    if (rt_only[0]) goto quit;
 
     bench_step = "datagrams";
     dc.port = port;
