@@ -120,6 +120,7 @@ struct port
     mem_size_t         view_offset;    /* client port: its view of that section */
     mem_size_t         view_size;
     int                server_view;    /* client port: wants the server's view mapped */
+    int                server_view_granted; /* client port: the server got a handle to map it */
     client_ptr_t       remote_base;    /* client port: its view as mapped in the server */
     mem_size_t         server_view_size; /* client port: size of the server's view */
     client_ptr_t       views[2];       /* views to unmap from the port's process when it goes:
@@ -290,6 +291,7 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->view_offset    = 0;
     port->view_size      = 0;
     port->server_view    = 0;
+    port->server_view_granted = 0;
     port->remote_base    = 0;
     port->server_view_size = 0;
     port->views[0] = port->views[1] = 0;
@@ -345,15 +347,26 @@ static int port_ready( void *obj, struct thread *thread )
     switch (port->kind)
     {
     case PORT_CLIENT:
-        if (port->connect_waiting || port->connect_status == STATUS_PENDING)
-            return port->connect_status != STATUS_PENDING;
-        return port->queue.count || !port->peer;
+        if (port->closed) return 1;
+        if (port->connect_status == STATUS_PENDING) return 0;
+        /* the connecting thread waits for the outcome, which it has not taken yet */
+        if (port->connect_waiting && thread->id == port->connect_tid) return 1;
+        return port->connect_status || port->queue.count || !port->peer;
     case PORT_SERVER:
-        return port->conn->queue.count || port->conn->closed;
+        return port->conn->queue.count || port->conn->closed || port->closed;
     default:
         /* a receive on a connection port whose last handle was closed fails, as on Windows */
         return port->queue.count || port->closed;
     }
+}
+
+/* port_msg_alloc, which also builds natively, sets no error: a failed allocation must fail the call */
+static struct port_msg *new_msg( unsigned int type, const void *data, data_size_t size )
+{
+    struct port_msg *msg = port_msg_alloc( type, data, size );
+
+    if (!msg) set_error( STATUS_NO_MEMORY );
+    return msg;
 }
 
 static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
@@ -649,6 +662,8 @@ static void close_port( struct port *port )
         flush_queue( port );
         break;
     }
+    /* a thread still waiting on it, through a handle closed under it, must not sleep on */
+    wake_port( port );
 }
 
 static int port_close_handle( struct object *obj, struct process *process, obj_handle_t handle )
@@ -662,7 +677,7 @@ static int port_close_handle( struct object *obj, struct process *process, obj_h
 /* the views of a connection go with its ports, as on Windows */
 static void unmap_views( struct port *port )
 {
-    struct process *process = port->kind == PORT_CLIENT ? port->process : port->conn->owner;
+    struct process *process = port->kind == PORT_CLIENT ? port->process : port->conn ? port->conn->owner : NULL;
     apc_call_t call;
     unsigned int i;
 
@@ -954,22 +969,25 @@ DECL_HANDLER(alpc_connect_port)
 
     if (conn->kind != PORT_CONNECTION || conn->closed) set_error( STATUS_INVALID_PORT_HANDLE );
     else if (conn->queue.count >= PORT_QUEUE_LIMIT) set_error( STATUS_NO_MEMORY );
+    else if (req->imp_level < SecurityAnonymous || req->imp_level > SecurityDelegation)
+        set_error( STATUS_BAD_IMPERSONATION_LEVEL );
     else if (req->sid_len && !equal_sid( sid, token_get_user( conn->owner->token )))
         set_error( STATUS_SERVER_SID_MISMATCH );
     else if (!(conn->flags & ALPC_PORFLG_LPC_MODE) && info_len > conn->max_info_len)
         set_error( STATUS_PORT_MESSAGE_TOO_LONG );  /* ALPC does not truncate */
-    else if (check_object_access( NULL, &conn->obj, &access ))
+    else if (check_object_access( NULL, &conn->obj, &access ) &&
+             (client = create_port( PORT_CLIENT, req->flags, conn->max_msg_len, conn->max_info_len )))
     {
+        /* everything that can fail comes before the server can see the request */
         info_len = min( info_len, conn->max_info_len );
-        if ((client = create_port( PORT_CLIENT, req->flags, conn->max_msg_len, conn->max_info_len )))
+        client->dynamic_tracking = !!(req->options & PORT_CONNECT_DYNAMIC);
+        if ((client->dynamic_tracking ||
+             (client->token = token_duplicate( thread_get_impersonation_token( current ), 0,
+                                               req->imp_level, NULL, NULL, 0, NULL, 0 ))) &&
+            (msg = new_msg( PORT_MSG_CONNECTION_REQUEST, info, info_len )))
         {
-            msg = port_msg_alloc( PORT_MSG_CONNECTION_REQUEST, info, info_len );
-            if (msg && size && !attach_msg( msg, client, conn, (const char *)info + req->info_size, size ))
-            {
-                port_msg_free( msg );
-                msg = NULL;
-            }
-            if (msg)
+            if ((!size || attach_msg( msg, client, conn, (const char *)info + req->info_size, size )) &&
+                (reply->handle = alloc_handle_no_access_check( current->process, client, req->access, 0 )))
             {
                 client->conn           = (struct port *)grab_object( conn );
                 client->connect_status = STATUS_PENDING;
@@ -979,11 +997,8 @@ DECL_HANDLER(alpc_connect_port)
                 client->connect_waiting = !(req->options & PORT_CONNECT_ASYNC);
                 client->connect_async  = !!(req->options & PORT_CONNECT_ASYNC);
                 client->imp_level      = req->imp_level;
-                client->dynamic_tracking = !!(req->options & PORT_CONNECT_DYNAMIC);
-                if (!client->dynamic_tracking)
-                    client->token = token_duplicate( thread_get_impersonation_token( current ), 0,
-                                                     req->imp_level, NULL, NULL, 0, NULL, 0 );
                 client->connect_msg    = msg;
+                client->connect_handle = reply->handle;
                 client->process        = (struct process *)grab_object( current->process );
                 if (section)
                 {
@@ -997,15 +1012,15 @@ DECL_HANDLER(alpc_connect_port)
                 msg->sender     = client;
                 msg->client_pid = current->process->id;
                 msg->client_tid = current->id;
-                queue_msg( conn, msg );
+                msg->id         = port_next_id( &last_msg_id );
                 client->connect_id = msg->id;
                 list_add_tail( &connecting_ports, &client->connect_entry );
-                reply->handle = alloc_handle_no_access_check( current->process, client, req->access, 0 );
-                if ((client->connect_handle = reply->handle) && client->connect_waiting)
-                    list_add_tail( &connect_waiters, &client->waiter_entry );
+                if (client->connect_waiting) list_add_tail( &connect_waiters, &client->waiter_entry );
+                queue_msg( conn, msg );
             }
-            release_object( client );
+            else port_msg_free( msg );
         }
+        release_object( client );
     }
     release_object( conn );
     if (section) release_object( section );
@@ -1081,22 +1096,22 @@ DECL_HANDLER(alpc_accept_connect)
     if (req->server_view && client->server_view &&
         !(process = alloc_handle( current->process, client->process, PROCESS_VM_OPERATION, 0 )))
         goto failed;
-    if (!(server = create_port( PORT_SERVER, client->conn->flags, client->conn->max_msg_len,
-                                client->conn->max_info_len )))
+
+    /* the server's answer: its connection information, and for ALPC what it attaches;
+     * made first, as a server port must not exist without its connection */
+    if (!(msg = new_msg( PORT_MSG_CONNECTION_REPLY, info, min( info_len, client->max_info_len ))))
         goto failed;
+    if ((size > info_len && !attach_msg( msg, client->conn, client, (const char *)info + info_len,
+                                         size - info_len )) ||
+        !(server = create_port( PORT_SERVER, client->conn->flags, client->conn->max_msg_len,
+                                client->conn->max_info_len )))
+    {
+        port_msg_free( msg );
+        goto failed;
+    }
     server->max_section = client->conn->max_section;
     server->max_view    = client->conn->max_view;
     server->max_total   = client->conn->max_total;
-
-    /* the server's answer: its connection information, and for ALPC what it attaches */
-    if (!(msg = port_msg_alloc( PORT_MSG_CONNECTION_REPLY, info, min( info_len, client->max_info_len ))) ||
-        (size > info_len && !attach_msg( msg, client->conn, client, (const char *)info + info_len,
-                                         size - info_len )))
-    {
-        if (msg) port_msg_free( msg );
-        release_object( server );
-        goto failed;
-    }
     msg->client_pid = current->process->id;
     msg->client_tid = current->id;
     if (client->connect_reply) port_msg_free( client->connect_reply );
@@ -1121,6 +1136,7 @@ DECL_HANDLER(alpc_accept_connect)
             client->section = NULL;
         }
         reply->process = process;
+        client->server_view_granted = !!process;
     }
     release_object( server );
     if (reply->handle) return;
@@ -1138,6 +1154,13 @@ DECL_HANDLER(alpc_accept_views)
     if (!port) return;
     if (port->kind != PORT_SERVER) set_error( STATUS_INVALID_PORT_HANDLE );
     else if (!(client = port->completing) || port->views[0] || port->views[1])
+        set_error( STATUS_INVALID_PARAMETER );
+    /* the server names a view in the client, which it is unmapped from at close: only
+     * one it could map there, with the process handle it was given for that */
+    else if ((req->server_remote && (!client->server_view_granted ||
+                                     !find_mapped_view( client->process, req->server_remote ))) ||
+             (req->client_view && !find_mapped_view( current->process, req->client_view )) ||
+             (req->server_view && !find_mapped_view( current->process, req->server_view )))
         set_error( STATUS_INVALID_PARAMETER );
     else
     {
@@ -1181,7 +1204,7 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
 
     if (!(wait = mem_alloc( sizeof(*wait) ))) return NULL;
     wait->request = NULL;
-    if (msg->data_info && !(wait->request = port_msg_alloc( msg->type, msg->data, msg->size )))
+    if (msg->data_info && !(wait->request = new_msg( msg->type, msg->data, msg->size )))
     {
         free( wait );
         return NULL;
@@ -1391,7 +1414,7 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
     struct port_msg *msg;
     struct port_wait *wait = NULL;
     client_ptr_t context;
-    unsigned int status;
+    unsigned int status, id;
 
     if (type != PORT_MSG_REQUEST && type != PORT_MSG_DATAGRAM) status = STATUS_INVALID_PARAMETER;
     else status = port_check_msg_lengths( size, total_len, port->max_msg_len );
@@ -1415,7 +1438,7 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
         set_error( STATUS_NO_MEMORY );
         return 0;
     }
-    if (!(msg = port_msg_alloc( type, data, size ))) return 0;
+    if (!(msg = new_msg( type, data, size ))) return 0;
     msg->data_info  = data_info;
     msg->context    = context;
     msg->client_pid = current->process->id;
@@ -1438,13 +1461,15 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
         wait->token     = (struct token *)grab_object( ((struct msg_attach *)msg->attach)->token );
         wait->imp_level = ((struct msg_attach *)msg->attach)->imp_level;
     }
-    queue_msg( target, msg );
+    /* queue_msg may hand the message to a sleeping receiver and free it */
+    msg->id = id = port_next_id( &last_msg_id );
     if (wait)
     {
-        wait->msg_id = msg->id;
+        wait->msg_id = id;
         wait->async  = async;
     }
-    return msg->id;
+    queue_msg( target, msg );
+    return id;
 }
 
 /* send a request or a datagram */
@@ -1523,7 +1548,7 @@ DECL_HANDLER(alpc_send_callback)
     if ((status = port_check_msg_lengths( size, req->total_len, port->max_msg_len )))
         set_error( status );
     else if (caller->callback || find_wait( port, current )) set_error( STATUS_UNSUCCESSFUL );
-    else if ((msg = port_msg_alloc( PORT_MSG_REQUEST, get_req_data(), size )))
+    else if ((msg = new_msg( PORT_MSG_REQUEST, get_req_data(), size )))
     {
         /* the callback goes straight to the waiting thread, as received */
         if (!(wait = create_wait( port, caller->port, msg )))
@@ -1587,7 +1612,7 @@ DECL_HANDLER(alpc_reply_message)
     else if (!(wait = find_received( port, req->msg_id, req->callback_id, req->client_pid, req->client_tid ))) ;
     else if ((status = port_check_msg_lengths( req->data_size, req->total_len, port->max_msg_len )))
         set_error( status );
-    else if ((msg = port_msg_alloc( PORT_MSG_REPLY, get_req_data(), req->data_size )))
+    else if ((msg = new_msg( PORT_MSG_REPLY, get_req_data(), req->data_size )))
     {
         msg->id         = wait->msg_id;
         msg->client_pid = current->process->id;
@@ -1646,12 +1671,13 @@ DECL_HANDLER(alpc_receive_message)
     }
     if (!msg)
     {
-        if (port->kind == PORT_CLIENT && port->connect_status)
-            set_error( port->connect_status );  /* connecting, or refused */
-        else if (queue->closed || (port->kind == PORT_CLIENT && !port->peer))
+        if (port->kind == PORT_CLIENT && port->connect_status && port->connect_status != STATUS_PENDING)
+            set_error( port->connect_status );  /* refused */
+        else if (queue->closed || (port->kind == PORT_CLIENT && !port->peer && !port->connect_status))
             set_error( STATUS_PORT_DISCONNECTED );
         else
         {
+            /* also an asynchronous connection not decided yet: LPC_CONNECTION_REPLY will come */
             set_error( STATUS_PENDING );
             /* NtListenPort drops what it does not take, so it takes no delivery */
             port_wake_register( &port->sleepers, req->wake, PORT_DELIVER_RECEIVE,

@@ -186,7 +186,7 @@ void port_wake_detach( struct list *waiters )
 {
     struct wake_slot *wake, *next;
 
-    LIST_FOR_EACH_ENTRY_SAFE( wake, next, waiters, struct wake_slot, entry ) unregister( wake );
+    LIST_FOR_EACH_ENTRY_SAFE( wake, next, waiters, struct wake_slot, entry ) wake_slot( wake );
 }
 
 struct wake_slot *port_wake_find( struct list *waiters, struct thread *thread, int kind, data_size_t size )

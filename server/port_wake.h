@@ -31,8 +31,8 @@ extern void port_wake_register( struct list *waiters, unsigned int slot, int kin
                                 unsigned int want );
 /* wake the threads registered on 'waiters' that would now find what they wait for */
 extern void port_wake_ready( struct list *waiters, int (*ready)( void *arg, struct thread *thread ), void *arg );
-/* forget the threads registered on 'waiters', which is going away: as for a
- * wait in select, which holds the object, they go on sleeping */
+/* 'waiters' is going away: wake the threads still registered on it, which
+ * nothing could wake any more; they ask again and learn what became of the port */
 extern void port_wake_detach( struct list *waiters );
 /* a thread on 'waiters' (any, or 'thread') that takes a delivery of this kind and data size */
 extern struct wake_slot *port_wake_find( struct list *waiters, struct thread *thread, int kind,

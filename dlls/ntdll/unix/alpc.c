@@ -198,11 +198,16 @@ static void forget_received_info( ULONG msg_id )
 }
 
 /* copy out what was kept for a message received through a port: its sender's
- * SID (when sid_len is given), its token's ModifiedId, or one of its handles */
+ * SID (when sid_len is given), its token's ModifiedId, or one of its handles.
+ * The caller's buffers are written after the lock is let go: they may fault. */
 static NTSTATUS get_received_info( HANDLE port, ULONG msg_id, ULONG index, port_handle_t *handle,
                                    SID *sid, ULONG *sid_len, LUID *modified_id )
 {
     struct received_info *entry;
+    unsigned char kept[SECURITY_MAX_SID_SIZE];
+    struct luid luid = { 0 };
+    port_handle_t found = { 0 };
+    ULONG len = 0;
     NTSTATUS ret = STATUS_INVALID_PARAMETER;
 
     pthread_mutex_lock( &received_mutex );
@@ -211,32 +216,40 @@ static NTSTATUS get_received_info( HANDLE port, ULONG msg_id, ULONG index, port_
         if (entry->msg_id != msg_id || entry->port != port) continue;
         if (modified_id)
         {
-            modified_id->LowPart  = entry->modified_id.low_part;
-            modified_id->HighPart = entry->modified_id.high_part;
+            luid = entry->modified_id;
             ret = STATUS_SUCCESS;
         }
         else if (sid_len)
         {
-            const SID *kept = (const SID *)entry->sid;
-            ULONG len = offsetof( SID, SubAuthority[kept->SubAuthorityCount] );
-
-            if (!kept->Revision) ret = STATUS_NOT_FOUND;
-            else if (*sid_len < len) ret = STATUS_BUFFER_TOO_SMALL;
-            else
-            {
-                memcpy( sid, kept, len );
-                ret = STATUS_SUCCESS;
-            }
-            *sid_len = len;
+            memcpy( kept, entry->sid, sizeof(kept) );
+            ret = STATUS_SUCCESS;
         }
         else if (index < entry->count)
         {
-            *handle = entry->handles[index];
+            found = entry->handles[index];
             ret = STATUS_SUCCESS;
         }
         break;
     }
     pthread_mutex_unlock( &received_mutex );
+    if (ret) return ret;
+
+    if (modified_id)
+    {
+        modified_id->LowPart  = luid.low_part;
+        modified_id->HighPart = luid.high_part;
+    }
+    else if (sid_len)
+    {
+        const SID *kept_sid = (const SID *)kept;
+
+        len = offsetof( SID, SubAuthority[kept_sid->SubAuthorityCount] );
+        if (!kept_sid->Revision) ret = STATUS_NOT_FOUND;
+        else if (*sid_len < len) ret = STATUS_BUFFER_TOO_SMALL;
+        else memcpy( sid, kept, len );
+        *sid_len = len;
+    }
+    else *handle = found;
     return ret;
 }
 
@@ -445,7 +458,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
     LARGE_INTEGER deadline;
     struct port_attach attach;
     LPC_MESSAGE header;
-    unsigned char *data;
+    unsigned char *data, sid_copy[SECURITY_MAX_SID_SIZE];
     HANDLE port = 0;
     data_size_t objlen, size = 0, sid_len = 0, room;
     ULONG port_flags = 0;
@@ -454,6 +467,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
     if (!handle || !conn_attr->ObjectName) return STATUS_INVALID_PARAMETER;
     if ((ret = check_attributes( out_attr, TRUE )) || (ret = check_attributes( in_attr, FALSE ))) return ret;
     if ((ret = get_send_attach( out_attr, &attach ))) return ret;
+    if (in_attr) port_probe_write( in_attr, attr_offset( in_attr->AllocatedAttributes, 0 ));
     init_recv_attach( in_attr, &attach );
     if (port_attr)
     {
@@ -467,13 +481,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
         size = lpc->DataSize;
         if (len) port_probe_write( len, sizeof(*len) );
     }
-    if (sid)
-    {
-        const SID *required = sid;
-        if (required->Revision != SID_REVISION || required->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
-            return STATUS_INVALID_SID;
-        sid_len = offsetof( SID, SubAuthority[required->SubAuthorityCount] );
-    }
+    if (sid && (ret = port_capture_sid( sid, sid_copy, &sid_len ))) return ret;
     *handle = 0;
     room = PORT_MAX_DATA + PORT_RECV_ATTACH_SIZE;
     if (!(data = malloc( room ))) return STATUS_NO_MEMORY;
@@ -495,7 +503,7 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
         req->options          = ((flags & ALPC_SYNC_CONNECTION) ? 0 : PORT_CONNECT_ASYNC) |
                                 (qos.ContextTrackingMode == SECURITY_DYNAMIC_TRACKING ? PORT_CONNECT_DYNAMIC : 0);
         wine_server_add_data( req, objattr, objlen );
-        wine_server_add_data( req, sid, sid_len );
+        wine_server_add_data( req, sid_copy, sid_len );
         wine_server_add_data( req, data, size );
         port_add_send_attach( req, &attach );
         if (!(ret = wine_server_call( req ))) port = wine_server_ptr_handle( reply->handle );
@@ -681,6 +689,9 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         port_probe_write( recv, PORT_HEADER_SIZE + max_data );
     }
 
+    /* its attribute blocks are written once a message is taken: a bad buffer must
+     * fault before, and leave the message queued */
+    if (recv_attr) port_probe_write( recv_attr, attr_offset( recv_attr->AllocatedAttributes, 0 ));
     init_recv_attach( recv_attr, &attach );
 
     if (send)
@@ -781,6 +792,9 @@ NTSTATUS WINAPI NtAlpcCreatePortSection( HANDLE port, ULONG flags, HANDLE sectio
     TRACE( "(%p,%#x,%p,%#lx,%p,%p)\n", port, (int)flags, section, size, alpc_section, actual );
     if (!alpc_section || !actual) return STATUS_INVALID_PARAMETER;
     if (flags & ~ALPC_CREATEPORTSECTIONFLG_SECURE) return STATUS_INVALID_PARAMETER;
+    /* nothing may be made that a bad output pointer would leave behind */
+    port_probe_write( alpc_section, sizeof(*alpc_section) );
+    port_probe_write( actual, sizeof(*actual) );
     if (!section)
     {
         /* a section of its own, as the kernel allocates one from the page file */

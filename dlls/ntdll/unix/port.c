@@ -50,14 +50,29 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(port);
 
-/* fault before the server acts, as Windows' probes of output buffers do */
+/* fault before the server acts, as Windows' probes of output buffers do: every
+ * page, since a read-only or missing one could be anywhere in the buffer */
 void port_probe_write( void *ptr, SIZE_T size )
 {
     volatile char *p = ptr;
+    SIZE_T i;
 
     if (!ptr || !size) return;
-    p[0] = p[0];
+    for (i = 0; i < size; i += page_size - ((ULONG_PTR)(p + i) & (page_size - 1))) p[i] = p[i];
     p[size - 1] = p[size - 1];
+}
+
+/* the caller's SID, copied: a bad pointer then faults here, not while the
+ * request is written to the server, which would end the thread */
+NTSTATUS port_capture_sid( const void *sid, unsigned char buffer[SECURITY_MAX_SID_SIZE], data_size_t *len )
+{
+    const SID *caller = sid;
+
+    if (caller->Revision != SID_REVISION || caller->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
+        return STATUS_INVALID_SID;
+    *len = offsetof( SID, SubAuthority[caller->SubAuthorityCount] );
+    memcpy( buffer, caller, *len );
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS port_create( HANDLE *handle, OBJECT_ATTRIBUTES *attr, ULONG info_len,
@@ -559,7 +574,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
     REMOTE_PORT_VIEW *server_view = (REMOTE_PORT_VIEW *)read;
     OBJECT_ATTRIBUTES attr;
     struct object_attributes *objattr;
-    unsigned char data[PORT_MAX_INFO];
+    unsigned char data[PORT_MAX_INFO], sid_copy[SECURITY_MAX_SID_SIZE];
     HANDLE port = 0;
     data_size_t len, size = 0, sid_len;
     void *base = NULL;
@@ -588,13 +603,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
         port_probe_write( info, *info_len );
     }
     sid_len = 0;
-    if (sid)
-    {
-        const SID *required = sid;
-        if (required->Revision != SID_REVISION || required->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
-            return STATUS_INVALID_SID;
-        sid_len = offsetof( SID, SubAuthority[required->SubAuthorityCount] );
-    }
+    if (sid && (ret = port_capture_sid( sid, sid_copy, &sid_len ))) return ret;
     if (info && info_len) size = min( *info_len, sizeof(data) );
     if (size) memcpy( data, info, size );
 
@@ -630,7 +639,7 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
         req->options          = (server_view ? PORT_CONNECT_SERVER_VIEW : 0) |
                                 (qos->ContextTrackingMode == SECURITY_DYNAMIC_TRACKING ? PORT_CONNECT_DYNAMIC : 0);
         wine_server_add_data( req, objattr, len );
-        wine_server_add_data( req, sid, sid_len );
+        wine_server_add_data( req, sid_copy, sid_len );
         wine_server_add_data( req, data, size );
         if (!(ret = wine_server_call( req ))) port = wine_server_ptr_handle( reply->handle );
     }

@@ -57,6 +57,8 @@ struct port_attach
                                SECURITY_MAX_SID_SIZE)
 
 extern void port_probe_write( void *ptr, SIZE_T size );
+extern NTSTATUS port_capture_sid( const void *sid, unsigned char buffer[SECURITY_MAX_SID_SIZE],
+                                  data_size_t *len );
 extern void port_add_send_attach( void *req, const struct port_attach *attach );
 extern NTSTATUS port_wait( HANDLE handle, const LARGE_INTEGER *timeout, BOOL alertable );
 /* a request that registered the thread's futex word with wineserver, so that
