@@ -1,6 +1,7 @@
 """Runs every conformance program and Wine's own LPC test under ./wine-lpc."""
 import glob
 import os
+import subprocess
 
 import pytest
 
@@ -56,7 +57,23 @@ def test_demo(prefix):
     assert "client 4 (Winelib): exit code 0" in result.output
 
 
+def test_launcher_ignores_visitors(prefix):
+    """Wine's programs chdir into the server's directory while they connect: the
+    launcher must not take such a process for another wineserver serving the prefix."""
+    assert prefix.server_proc, "the prefix's wineserver was not started by the harness"
+    server_dir = os.readlink(f"/proc/{prefix.server_proc.pid}/cwd")
+    visitor = subprocess.Popen(["sleep", "60"], cwd=server_dir)
+    try:
+        result = prefix.run(os.path.join(BIN, "exports.exe"))
+    finally:
+        visitor.kill()
+        visitor.wait()
+    assert "already served" not in result.output, result.output
+    check(result, "exports.exe beside a visitor of the server's directory")
+
+
 def test_wineserver_shuts_down_clean(prefix):
     """Last: once every program is gone, wineserver ends by itself, and leaks nothing."""
     assert prefix.server_proc, "the prefix's wineserver was not started by the harness"
     check_clean_exit(prefix.shut_down(), "the programs")
+
