@@ -112,6 +112,7 @@ struct port
     struct list        waiter_entry;   /* client port: in connect_waiters */
     obj_handle_t       connect_handle; /* client port: the connecting thread's handle */
     struct port_msg   *connect_reply;  /* client port: the server's answer, until it is taken */
+    struct port_msg   *closed_msg;     /* client port: LPC_PORT_CLOSED, to send when it leaves */
     int                imp_level;      /* client port: SECURITY_QUALITY_OF_SERVICE */
     int                dynamic_tracking;
     struct token      *token;          /* client port: its token, captured for static tracking */
@@ -161,6 +162,7 @@ struct terminate_port
     struct list       entry;
     struct thread    *thread;
     struct port      *port;
+    struct port_msg  *died_msg;        /* LPC_CLIENT_DIED, to send then */
 };
 
 /* What NtAlpcCreatePortSection, NtAlpcCreateSecurityContext and
@@ -283,6 +285,7 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->connect_async  = 0;
     port->connect_msg    = NULL;
     port->connect_reply  = NULL;
+    port->closed_msg     = NULL;
     port->imp_level      = SecurityAnonymous;
     port->dynamic_tracking = 0;
     port->token          = NULL;
@@ -526,8 +529,8 @@ static int deliver_queued( struct port *port )
     if (!wake || !fill_delivery( wake, msg )) return 0;
     unqueue_msg( port, msg );
     msg_received( msg );
-    port_msg_free( msg );
     port_wake_deliver( wake );
+    port_msg_free( msg );
     return 1;
 }
 
@@ -541,13 +544,25 @@ static int queue_msg( struct port *port, struct port_msg *msg )
     return 1;
 }
 
-/* a notification that comes from the kernel rather than from a sender */
-static void queue_notification( struct port *port, unsigned int type, client_ptr_t context,
+/* a notification, which comes from the kernel rather than from a sender: made
+ * in advance (alloc_notification), since it must not be lost for lack of memory */
+static struct port_msg *alloc_notification( unsigned int type )
+{
+    timeout_t time = 0;
+
+    return new_msg( type, &time, sizeof(time) );
+}
+
+static void queue_notification( struct port *port, struct port_msg *msg, client_ptr_t context,
                                 process_id_t pid, thread_id_t tid, timeout_t time )
 {
-    struct port_msg *msg;
-
-    if (port->closed || !(msg = port_msg_alloc( type, &time, sizeof(time) ))) return;
+    if (!msg) return;
+    if (port->closed)
+    {
+        port_msg_free( msg );
+        return;
+    }
+    memcpy( msg->data, &time, sizeof(time) );
     msg->context    = context;
     msg->client_pid = pid;
     msg->client_tid = tid;
@@ -618,8 +633,9 @@ static void client_disconnect( struct port *port )
     struct port *server = port->peer;
 
     /* the client may be dying, so it is named as it connected */
-    queue_notification( server->conn, PORT_MSG_PORT_CLOSED, server->context, port->connect_pid,
+    queue_notification( server->conn, port->closed_msg, server->context, port->connect_pid,
                         port->connect_tid, port->connect_time );
+    port->closed_msg = NULL;
     disconnect( server, port );
 }
 
@@ -640,8 +656,11 @@ static void close_port( struct port *port )
             if (other->conn == port) decide_connection( other, STATUS_PORT_CONNECTION_REFUSED );
         LIST_FOR_EACH_ENTRY_SAFE( other, next, &port->server_ports, struct port, conn_entry )
         {
+            /* the connection may hold the last reference to a server port */
+            grab_object( other );
             if (other->peer) disconnect( other, other->peer );
             if (other->completing) decide_connection( other->completing, STATUS_PORT_CONNECTION_REFUSED );
+            release_object( other );
         }
         flush_queue( port );
         wake_receivers( port );
@@ -757,6 +776,7 @@ static void port_destroy( struct object *obj )
     list_remove( &port->connect_entry );
     list_remove( &port->waiter_entry );
     if (port->connect_reply) port_msg_free( port->connect_reply );
+    if (port->closed_msg) port_msg_free( port->closed_msg );
     if (port->token) release_object( port->token );
     if (port->conn) release_object( port->conn );
     if (port->owner) release_object( port->owner );
@@ -804,8 +824,9 @@ void port_thread_terminated( struct thread *thread )
         else if (port->kind == PORT_SERVER && port->peer) target = port->peer;
         else if (port->kind == PORT_CONNECTION) target = port;
         if (target)
-            queue_notification( target, PORT_MSG_CLIENT_DIED, context, thread->process->id,
+            queue_notification( target, reg->died_msg, context, thread->process->id,
                                 thread->id, thread->creation_time );
+        else port_msg_free( reg->died_msg );
         list_remove( &reg->entry );
         release_object( port );
         free( reg );
@@ -984,6 +1005,7 @@ DECL_HANDLER(alpc_connect_port)
         if ((client->dynamic_tracking ||
              (client->token = token_duplicate( thread_get_impersonation_token( current ), 0,
                                                req->imp_level, NULL, NULL, 0, NULL, 0 ))) &&
+            (client->closed_msg = alloc_notification( PORT_MSG_PORT_CLOSED )) &&
             (msg = new_msg( PORT_MSG_CONNECTION_REQUEST, info, info_len )))
         {
             if ((!size || attach_msg( msg, client, conn, (const char *)info + req->info_size, size )) &&
@@ -1592,8 +1614,9 @@ static int deliver_reply( struct port_wait *wait )
     if (!(wake = port_wake_find( &wait->port->sleepers, wait->thread, PORT_DELIVER_REPLY, wait->reply->size )))
         return 0;
     if (!fill_delivery( wake, wait->reply )) return 0;
-    free_wait( wait );
+    /* freeing the wait may destroy its port, whose sleepers are then woken with nothing */
     port_wake_deliver( wake );
+    free_wait( wait );
     return 1;
 }
 
@@ -1999,7 +2022,12 @@ DECL_HANDLER(alpc_register_terminate_port)
     struct terminate_port *reg;
 
     if (!port) return;
-    if ((reg = mem_alloc( sizeof(*reg) )))
+    if ((reg = mem_alloc( sizeof(*reg) )) && !(reg->died_msg = alloc_notification( PORT_MSG_CLIENT_DIED )))
+    {
+        free( reg );
+        reg = NULL;
+    }
+    if (reg)
     {
         reg->thread = current;
         reg->port   = (struct port *)grab_object( port );
