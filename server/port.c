@@ -222,7 +222,7 @@ static struct list connecting_ports = LIST_INIT( connecting_ports );  /* not acc
 static struct list connect_waiters = LIST_INIT( connect_waiters );    /* not told the outcome yet */
 static struct list terminate_ports = LIST_INIT( terminate_ports );
 static unsigned int last_msg_id;
-static struct port *hard_error_port;  /* set once; Wine raises no hard errors through it */
+static struct port *hard_error_port;  /* set once while it is open; Wine raises no hard errors through it */
 
 static void port_dump( struct object *obj, int verbose );
 static int port_signaled( struct object *obj, struct wait_queue_entry *entry );
@@ -395,13 +395,27 @@ static void wake_receivers( struct port *port )
         wake_port( server );
 }
 
+static struct timeout_user *free_waits_timeout;
+static void free_ended_waits(void);
+
+static void free_ended_waits_callback( void *private )
+{
+    free_waits_timeout = NULL;
+    free_ended_waits();
+}
+
 static void end_wait( struct port_wait *wait, unsigned int status )
 {
     if (wait->status != STATUS_PENDING) return;
     wait->status = status;
-    /* nobody waits for an async request: free_ended_waits() frees it later, since
-     * freeing may destroy ports while the caller walks a list */
-    if (!wait->async) wake_port( wait->port );
+    if (!wait->async)
+    {
+        wake_port( wait->port );
+        return;
+    }
+    /* nobody waits for an async request: it is freed later, since freeing may
+     * destroy ports while the caller walks a list, yet soon, since it holds them */
+    if (!free_waits_timeout) free_waits_timeout = add_timeout_user( 0, free_ended_waits_callback, NULL );
 }
 
 static void free_wait( struct port_wait *wait )
@@ -645,6 +659,12 @@ static void close_port( struct port *port )
     struct port *other, *next;
 
     port->closed = 1;
+    if (port == hard_error_port)
+    {
+        /* its reference must not keep it, and its owner, past the last handle */
+        hard_error_port = NULL;
+        release_object( port );
+    }
     LIST_FOR_EACH_ENTRY_SAFE( wait, next_wait, &port_waits, struct port_wait, entry )
         if (wait->port == port || wait->target == port) end_wait( wait, STATUS_PORT_DISCONNECTED );
 
