@@ -726,6 +726,76 @@ static void test_create_port(void)
 }
 
 
+/* What upstream Wine's dlls/ntdll/tests/alpc.c, which Wine's testbot runs on
+ * Windows, shows of parameters ("UW" below) */
+static void test_windows_parameters(void)
+{
+    char name[MAX_PATH];
+    ALPC_PORT_ATTRIBUTES attrs;
+    ALPC_BASIC_INFORMATION info;
+    LARGE_INTEGER timeout;
+    UNICODE_STRING str;
+    OBJECT_ATTRIBUTES attr;
+    WCHAR buffer[MAX_PATH];
+    alpc_msg msg;
+    SIZE_T needed;
+    HANDLE port;
+    NTSTATUS status;
+    ULONG flag, ret;
+
+    /* UW: without a buffer only the size is checked */
+    needed = 0;
+    status = pAlpcInitializeMessageAttribute( ALPC_MESSAGE_CONTEXT_ATTRIBUTE, NULL,
+                                              sizeof(ALPC_MESSAGE_ATTRIBUTES) + sizeof(ALPC_CONTEXT_ATTR), &needed );
+    ok( status == STATUS_SUCCESS, "AlpcInitializeMessageAttribute without a buffer: %#lx\n", status );
+    ok( needed == sizeof(ALPC_MESSAGE_ATTRIBUTES) + sizeof(ALPC_CONTEXT_ATTR), "needed %Iu\n", needed );
+
+    /* UW: every flag bit is taken, but the kernel's SYSTEM_PROCESS */
+    make_name( name, bno_dir, "flags" );
+    init_attr( &attr, &str, buffer, name );
+    for (flag = 1; flag; flag <<= 1)
+    {
+        init_port_attrs( &attrs, flag, MAX_MESSAGE_LENGTH );
+        port = NULL;
+        status = pNtAlpcCreatePort( &port, &attr, &attrs );
+        if (flag == ALPC_PORFLG_SYSTEM_PROCESS)
+            ok( status == STATUS_INVALID_PARAMETER, "flag %#lx: %#lx\n", flag, status );
+        else
+            ok( status == STATUS_SUCCESS, "flag %#lx: %#lx\n", flag, status );
+        if (!status) NtClose( port );
+    }
+
+    /* UW: the flags asked for are reported; a receive needs no length */
+    init_port_attrs( &attrs, ALPC_PORFLG_ALLOW_LPC_REQUESTS, MAX_MESSAGE_LENGTH );
+    port = NULL;
+    status = pNtAlpcCreatePort( &port, NULL, &attrs );
+    ok( status == STATUS_SUCCESS, "NtAlpcCreatePort failed: %#lx\n", status );
+    if (status) return;
+    memset( &info, 0xcc, sizeof(info) );
+    ret = 0;
+    status = pNtAlpcQueryInformation( port, AlpcBasicInformation, &info, sizeof(info), &ret );
+    ok( status == STATUS_SUCCESS, "AlpcBasicInformation: %#lx\n", status );
+    ok( ret == sizeof(info), "length %lu\n", ret );
+    ok( info.Flags == ALPC_PORFLG_ALLOW_LPC_REQUESTS, "Flags %#lx\n", info.Flags );
+    ok( !info.SequenceNo && !info.PortContext, "SequenceNo %lu, PortContext %p\n", info.SequenceNo, info.PortContext );
+    /* guess: the usual NT rule for a short buffer */
+    ret = 0;
+    status = pNtAlpcQueryInformation( port, AlpcBasicInformation, &info, sizeof(info) - 1, &ret );
+    ok( status == STATUS_INFO_LENGTH_MISMATCH, "short buffer: %#lx\n", status );
+    ok( ret == sizeof(info), "required length %lu\n", ret );
+    status = pNtAlpcSendWaitReceivePort( port, 0, NULL, NULL, &msg.h, NULL, NULL, relative_timeout( &timeout, 0 ));
+    ok( status == STATUS_TIMEOUT, "receive without a length: %#lx\n", status );
+    NtClose( port );
+
+    /* UW: a synchronous request without a length through a bad handle fails for the handle */
+    set_msg( &msg, "nobody" );
+    msg.h.MessageId = 1;
+    status = pNtAlpcSendWaitReceivePort( BOGUS_HANDLE, ALPC_MSGFLG_SYNC_REQUEST, &msg.h, NULL, &msg.h, NULL,
+                                         NULL, NULL );
+    ok( status == STATUS_INVALID_HANDLE, "request through a bad handle: %#lx\n", status );
+}
+
+
 /***********************************************************************
  * 2. NtAlpcConnectPort and NtAlpcAcceptConnectPort
  */
@@ -2824,6 +2894,7 @@ START_TEST(alpc)
 
 #define RUN(call) do { if (!too_many_timeouts()) call; } while (0)
     RUN( test_create_port() );
+    RUN( test_windows_parameters() );
     RUN( test_connect_timeout() );
     RUN( test_close_while_receiving() );
     RUN( test_alertable() );

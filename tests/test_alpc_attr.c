@@ -52,6 +52,10 @@ static void test_initialize(void **state)
     assert_int_equal( AlpcInitializeMessageAttribute( ALL_ATTRIBUTES, NULL, 0, &needed ),
                       STATUS_BUFFER_TOO_SMALL );
     assert_int_equal( needed, 0xa0 );
+    /* no buffer, but a size that would do: only the size is checked */
+    needed = 0;
+    assert_int_equal( AlpcInitializeMessageAttribute( ALL_ATTRIBUTES, NULL, 0xa0, &needed ), STATUS_SUCCESS );
+    assert_int_equal( needed, 0xa0 );
 
     memset( &buf, 0xcc, sizeof(buf) );
     needed = 0;

@@ -47,7 +47,9 @@ NTSTATUS WINAPI AlpcInitializeMessageAttribute( ULONG flags, ALPC_MESSAGE_ATTRIB
     SIZE_T needed = AlpcGetHeaderSize( flags );
 
     if (required) *required = needed;
-    if (!buffer || size < needed) return STATUS_BUFFER_TOO_SMALL;
+    if (size < needed) return STATUS_BUFFER_TOO_SMALL;
+    /* without a buffer only the size is checked (upstream Wine's alpc.c test, run on Windows) */
+    if (!buffer) return STATUS_SUCCESS;
     buffer->AllocatedAttributes = flags;
     buffer->ValidAttributes = 0;
     return STATUS_SUCCESS;

@@ -48,6 +48,17 @@ WINE_DEFAULT_DEBUG_CHANNEL(alpc);
                            ALPC_PORFLG_WAKE_POLICY1 | ALPC_PORFLG_WAKE_POLICY2 | ALPC_PORFLG_WAKE_POLICY3 | \
                            ALPC_PORFLG_DIRECT_MESSAGE | ALPC_PORFLG_ALLOW_MULTIHANDLE_ATTRIBUTE)
 
+/* Windows takes any bit but SYSTEM_PROCESS (upstream Wine's alpc.c test, run on
+ * Windows): the bits it has no use for here are dropped, LPC_MODE among them */
+static NTSTATUS get_port_flags( const ALPC_PORT_ATTRIBUTES *port_attr, ULONG *flags )
+{
+    *flags = 0;
+    if (!port_attr) return STATUS_SUCCESS;
+    if (port_attr->Flags & ALPC_PORFLG_SYSTEM_PROCESS) return STATUS_INVALID_PARAMETER;
+    *flags = port_attr->Flags & ALPC_PORFLG_VALID;
+    return STATUS_SUCCESS;
+}
+
 /* the NtAlpcSendWaitReceivePort flags there are; WOW64_CALL's value differs between sources */
 #define ALPC_MSGFLG_VALID (ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_LPC_MODE | ALPC_MSGFLG_RELEASE_MESSAGE | \
                            ALPC_MSGFLG_SYNC_REQUEST | ALPC_MSGFLG_TRACK_PORT_REFERENCES | \
@@ -428,12 +439,11 @@ NTSTATUS WINAPI NtAlpcCreatePort( HANDLE *handle, OBJECT_ATTRIBUTES *attr,
     unsigned int ret;
 
     TRACE( "(%p,%p,%p)\n", handle, attr, port_attr );
+    if ((ret = get_port_flags( port_attr, &flags ))) return ret;
     if (port_attr)
     {
-        flags = port_attr->Flags;
         dup_types = port_attr->DupObjectTypes;
         if (port_attr->MaxMessageLength) max_len = port_attr->MaxMessageLength;
-        if (flags & ~ALPC_PORFLG_VALID) return STATUS_INVALID_PARAMETER;
         if (max_len > ALPC_MAX_MESSAGE_LENGTH) return STATUS_INVALID_PARAMETER;
     }
     if ((ret = port_create( handle, attr, 0, max_len, flags, dup_types ))) return ret;
@@ -469,12 +479,8 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
     if ((ret = get_send_attach( out_attr, &attach ))) return ret;
     if (in_attr) port_probe_write( in_attr, attr_offset( in_attr->AllocatedAttributes, 0 ));
     init_recv_attach( in_attr, &attach );
-    if (port_attr)
-    {
-        if (port_attr->Flags & ~ALPC_PORFLG_VALID) return STATUS_INVALID_PARAMETER;
-        port_flags = port_attr->Flags;
-        qos = port_attr->SecurityQos;
-    }
+    if ((ret = get_port_flags( port_attr, &port_flags ))) return ret;
+    if (port_attr) qos = port_attr->SecurityQos;
     if (msg)
     {
         if ((ret = get_message( msg, &lpc ))) return ret;
@@ -679,14 +685,20 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
         return ret;
     if (flags & ~ALPC_MSGFLG_VALID) return STATUS_INVALID_PARAMETER;
     if ((flags & ALPC_MSGFLG_SYNC_REQUEST) && !send) return STATUS_INVALID_PARAMETER;
-    if (recv)
+    if (recv && len)
     {
-        if (!len) return STATUS_INVALID_PARAMETER;
         port_probe_write( len, sizeof(*len) );
         if (*len < PORT_HEADER_SIZE) return STATUS_BUFFER_TOO_SMALL;
         max_data = min( *len, ALPC_MAX_MESSAGE_LENGTH ) - PORT_HEADER_SIZE;
         /* a bad buffer faults before anything is sent, not once a message is taken for it */
         port_probe_write( recv, PORT_HEADER_SIZE + max_data );
+    }
+    else if (recv)
+    {
+        /* without a length the buffer holds the port's longest message (upstream
+         * Wine's alpc.c test, run on Windows, receives so), which no message exceeds */
+        max_data = ALPC_MAX_MESSAGE_LENGTH - PORT_HEADER_SIZE;
+        port_probe_write( recv, PORT_HEADER_SIZE );
     }
 
     /* its attribute blocks are written once a message is taken: a bad buffer must
@@ -712,7 +724,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
             sleep.deliver = port_deliver_room( max_data );
             if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &attach, &id, &sleep ))) return ret;
             if ((ret = port_wait_reply( port, id, out, max_data, timeout, &attach, &sleep ))) return ret;
-            *len = out->MessageSize;
+            if (len) *len = out->MessageSize;
             set_received_attributes( port, recv_attr, out, NULL, &attach );
             return STATUS_SUCCESS;
         }
@@ -729,12 +741,13 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
     }
     if (!recv) return STATUS_SUCCESS;
 
-    ret = port_receive_message( port, &context, out, max_data, timeout, RECEIVE_WHOLE, alertable,
-                                &needed, &attach, &sleep );
+    /* a buffer of unknown size is written only as far as a message goes */
+    ret = port_receive_message( port, &context, out, max_data, timeout, len ? RECEIVE_WHOLE : RECEIVE_ANY,
+                                alertable, &needed, &attach, &sleep );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
     if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;
-    *len = out->MessageSize;
+    if (len) *len = out->MessageSize;
     set_received_attributes( port, recv_attr, out, context, &attach );
     return STATUS_SUCCESS;
 }
@@ -1025,7 +1038,11 @@ NTSTATUS WINAPI NtAlpcQueryInformation( HANDLE port, ALPC_PORT_INFORMATION_CLASS
     case AlpcServerInformation:
         return query_server_information( info, len, ret_len );
     case AlpcBasicInformation:
-        if (len < sizeof(basic)) return STATUS_INFO_LENGTH_MISMATCH;
+        if (len < sizeof(basic))
+        {
+            if (ret_len) *ret_len = sizeof(basic);
+            return STATUS_INFO_LENGTH_MISMATCH;
+        }
         break;
     case AlpcConnectedSIDInformation:
         /* the caller names the SID it expects the peer to run as */
