@@ -569,6 +569,9 @@ static void test_connect_sid_fault(void)
 {
     SECURITY_QUALITY_OF_SERVICE qos = { sizeof(qos), SecurityImpersonation, SECURITY_STATIC_TRACKING, FALSE };
     static WCHAR long_name[6000];
+    LARGE_INTEGER timeout;
+    port_msg *readonly, msg;
+    DWORD old;
     char name[MAX_PATH];
     WCHAR buffer[MAX_PATH];
     UNICODE_STRING str;
@@ -596,6 +599,21 @@ static void test_connect_sid_fault(void)
     ok( status == STATUS_ACCESS_VIOLATION, "NtAlpcConnectPort with a long name: %#lx\n", status );
     status = NtSecureConnectPort( &client, &str, &qos, NULL, sid, NULL, NULL, NULL, NULL );
     ok( status == STATUS_ACCESS_VIOLATION, "NtSecureConnectPort with a long name: %#lx\n", status );
+
+    /* a connection message the answer cannot be written into: refused before the server hears of it */
+    if ((readonly = VirtualAlloc( NULL, 0x1000, MEM_COMMIT, PAGE_READWRITE )))
+    {
+        set_msg( readonly, "read-only" );
+        VirtualProtect( readonly, 0x1000, PAGE_READONLY, &old );
+        init_unicode( &str, buffer, name );
+        status = NtAlpcConnectPort( &client, &str, NULL, NULL, ALPC_SYNC_CONNECTION, NULL, PM(readonly), NULL,
+                                    NULL, NULL, relative_timeout( &timeout, 1000 ));
+        ok( status == STATUS_ACCESS_VIOLATION, "NtAlpcConnectPort with a read-only message: %#lx\n", status );
+        status = receive_msg( port, &msg, NULL, 0 );
+        ok( status == STATUS_TIMEOUT, "the server got a message of type %#x (%#lx)\n",
+            status ? 0 : msg.h.u2.s2.Type, status );
+        VirtualFree( readonly, 0, MEM_RELEASE );
+    }
     NtClose( port );
     VirtualFree( (char *)sid - (0x1000 - 12), 0, MEM_RELEASE );
 }

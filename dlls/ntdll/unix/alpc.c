@@ -486,6 +486,8 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
         if ((ret = get_message( msg, &lpc ))) return ret;
         size = lpc->DataSize;
         if (len) port_probe_write( len, sizeof(*len) );
+        /* the server's answer is written there once the connection is made */
+        port_probe_write( msg, min( len ? *len : lpc->MessageSize, PORT_HEADER_SIZE + PORT_MAX_DATA ));
     }
     if (sid && (ret = port_capture_sid( sid, sid_copy, &sid_len ))) return ret;
     *handle = 0;
