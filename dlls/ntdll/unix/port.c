@@ -585,6 +585,8 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
            write, sid, read, max_len, info, info_len );
 
     if (!handle || !name || !qos) return STATUS_INVALID_PARAMETER;
+    /* a refusal, or any failure, leaves NULL there, as on Windows */
+    *handle = 0;
     if (view)
     {
         if (view->Length != sizeof(*view)) return STATUS_INVALID_PARAMETER;
@@ -595,7 +597,6 @@ NTSTATUS WINAPI NtSecureConnectPort( HANDLE *handle, UNICODE_STRING *name, SECUR
         if (server_view->Length != sizeof(*server_view)) return STATUS_INVALID_PARAMETER;
         port_probe_write( server_view, sizeof(*server_view) );
     }
-    *handle = 0;
     if (max_len) port_probe_write( max_len, sizeof(*max_len) );
     if (info_len)
     {
@@ -729,14 +730,15 @@ NTSTATUS WINAPI NtAcceptConnectPort( HANDLE *handle, void *context, LPC_MESSAGE 
 
     TRACE( "(%p,%p,%p,%d,%p,%p)\n", handle, context, msg, accept, write, read );
 
+    if (accept && !handle) return STATUS_INVALID_PARAMETER;
+    /* a refusal, or any failure, leaves NULL there, as on Windows */
+    if (handle) *handle = 0;
     if ((ret = get_message_data( msg, &size, &total, &data_info ))) return ret;
     size = min( size, sizeof(data) );
     memcpy( data, msg->Data, size );
     id  = msg->MessageId;
     pid = HandleToULong( msg->ClientId.UniqueProcess );
     tid = HandleToULong( msg->ClientId.UniqueThread );
-    if (accept && !handle) return STATUS_INVALID_PARAMETER;
-    if (handle) *handle = 0;
     if (!accept) view = NULL, client_view = NULL;
     if (view)
     {
