@@ -997,6 +997,74 @@ static void test_connect_timeout(void)
  * 3. NtAlpcSendWaitReceivePort: datagrams, requests, replies
  */
 
+/* OV: an answer is a zeroed header with the lengths and the identity of the
+ * message it answers, MessageId and CallbackId; ClientId stays 0 */
+static void make_zeroed_answer( alpc_msg *answer, const alpc_msg *msg, const char *text )
+{
+    set_msg( answer, text );
+    answer->h.MessageId = msg->h.MessageId;
+    answer->h.CallbackId = msg->h.CallbackId;
+}
+
+/* OV's pattern: connect with data, a request with flags 0 and its reply received
+ * apart, a synchronous request */
+static void client_zeroed( const char *name )
+{
+    LARGE_INTEGER timeout;
+    alpc_msg msg, reply;
+    NTSTATUS status;
+    HANDLE port;
+    SIZE_T len;
+
+    if (!(port = client_connect( name, 0, "zeroed-hello", "zeroed-welcome" ))) return;
+    set_msg( &msg, "zeroed-request" );
+    status = send_msg( port, 0, &msg );
+    ok( status == STATUS_SUCCESS, "request failed: %#lx\n", status );
+    if (!status && expect_msg_( __FILE__, __LINE__, port, &reply, NULL, LPC_REPLY, CLIENT_WAIT ))
+        check_data( &reply, "zeroed-reply" );
+    set_msg( &msg, "zeroed-sync" );
+    len = sizeof(reply);
+    status = pNtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_SYNC_REQUEST, &msg.h, NULL, &reply.h, &len, NULL,
+                                         relative_timeout( &timeout, CLIENT_WAIT ));
+    ok( status == STATUS_SUCCESS, "synchronous request failed: %#lx\n", status );
+    if (!status) check_data( &reply, "zeroed-sync-reply" );
+    NtClose( port );
+}
+
+static void test_zeroed_answers( BOOL process )
+{
+    struct session s;
+    context_attrs attrs;
+    alpc_msg msg, answer;
+    NTSTATUS status;
+
+    if (!session_start( &s, "zeroed", process )) goto done;
+    if (!expect_msg( s.port, &msg, &attrs, LPC_CONNECTION_REQUEST )) goto done;
+    check_data( &msg, "zeroed-hello" );
+    make_zeroed_answer( &answer, &msg, "zeroed-welcome" );
+    status = pNtAlpcAcceptConnectPort( &s.comm, s.port, 0, NULL, NULL, s.context, &answer.h, NULL, TRUE );
+    ok( status == STATUS_SUCCESS, "accept with a zeroed header: %#lx\n", status );
+    if (status) goto done;
+
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "zeroed-request" );
+    make_zeroed_answer( &answer, &msg, "zeroed-reply" );
+    status = send_msg( s.comm, ALPC_MSGFLG_RELEASE_MESSAGE, &answer );
+    ok( status == STATUS_SUCCESS, "reply with a zeroed header: %#lx\n", status );
+
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "zeroed-sync" );
+    make_zeroed_answer( &answer, &msg, "zeroed-sync-reply" );
+    status = send_msg( s.comm, ALPC_MSGFLG_RELEASE_MESSAGE, &answer );
+    ok( status == STATUS_SUCCESS, "reply with a zeroed header: %#lx\n", status );
+    /* guess: answered once, a second answer finds nothing to answer */
+    status = send_msg( s.comm, ALPC_MSGFLG_RELEASE_MESSAGE, &answer );
+    ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "second reply: %#lx\n", status );
+    expect_closed( &s );
+done:
+    session_end( &s );
+}
+
 static void client_basic( const char *name )
 {
     LARGE_INTEGER timeout;
@@ -2841,6 +2909,7 @@ static const struct client_scenario client_scenarios[] =
 {
     { "connect", client_connect_script },
     { "basic", client_basic },
+    { "zeroed", client_zeroed },
     { "lengths", client_lengths },
     { "impersonate", client_impersonate },
     { "disconnect", client_disconnect },
@@ -2906,6 +2975,7 @@ START_TEST(alpc)
         winetest_push_context( process ? "process" : "thread" );
         RUN( test_connect( process ) );
         RUN( test_messages( process ) );
+        RUN( test_zeroed_answers( process ) );
         RUN( test_lengths( process ) );
         RUN( test_impersonation( process ) );
         RUN( test_disconnect( process ) );

@@ -884,6 +884,15 @@ static int can_reply_through( struct port *port, struct port_wait *wait )
     return port == wait->target || (port->kind == PORT_SERVER && port->conn == wait->target);
 }
 
+/* whether the ClientId a caller names must be the sender's: ALPC names a message by
+ * its MessageId (and CallbackId) on the port alone (openvmm replies and accepts with
+ * a header that holds nothing else), LPC by its ClientId too */
+static int cid_matches( const struct port *port, process_id_t pid, thread_id_t tid,
+                        process_id_t sender_pid, thread_id_t sender_tid )
+{
+    return !(port->flags & ALPC_PORFLG_LPC_MODE) || (pid == sender_pid && tid == sender_tid);
+}
+
 /* a request that was received through a port and still waits for its reply */
 static struct port_wait *find_received( struct port *port, unsigned int msg_id, unsigned int callback_id,
                                         process_id_t pid, thread_id_t tid )
@@ -893,8 +902,8 @@ static struct port_wait *find_received( struct port *port, unsigned int msg_id, 
     LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
     {
         if (wait->msg_id != msg_id || wait->callback_id != callback_id) continue;
-        if (wait->received && wait->status == STATUS_PENDING && wait->thread->id == tid &&
-            wait->thread->process->id == pid && can_reply_through( port, wait ))
+        if (wait->received && wait->status == STATUS_PENDING && can_reply_through( port, wait ) &&
+            cid_matches( port, pid, tid, wait->thread->process->id, wait->thread->id ))
             return wait;
         break;
     }
@@ -1110,8 +1119,8 @@ DECL_HANDLER(alpc_accept_connect)
 
     LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct port, connect_entry )
     {
-        if (client->connect_id == req->msg_id && client->connect_tid == req->client_tid &&
-            client->connect_pid == req->client_pid && !client->connect_msg &&
+        if (client->connect_id == req->msg_id && !client->connect_msg &&
+            cid_matches( client->conn, req->client_pid, req->client_tid, client->connect_pid, client->connect_tid ) &&
             client->conn->owner == current->process && (!conn || client->conn == conn)) break;
     }
     if (conn) release_object( conn );
@@ -2010,8 +2019,8 @@ static struct thread *get_sender( struct port *port, unsigned int msg_id, proces
     LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct port, connect_entry )
     {
         if (client->conn != conn || client->connect_id != msg_id || client->connect_msg ||
-            client->connect_pid != pid || client->connect_tid != tid) continue;
-        if (!(thread = get_thread_from_id( tid ))) set_error( STATUS_INVALID_CID );
+            !cid_matches( conn, pid, tid, client->connect_pid, client->connect_tid )) continue;
+        if (!(thread = get_thread_from_id( client->connect_tid ))) set_error( STATUS_INVALID_CID );
         return thread;
     }
     if (!(wait = find_received( port, msg_id, 0, pid, tid ))) return NULL;
