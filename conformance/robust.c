@@ -822,6 +822,8 @@ static void test_raw_accept_views(void)
 /* requests whose lengths and counts disagree with their data */
 static void test_raw_lengths(void)
 {
+    LARGE_INTEGER size;
+    HANDLE section;
     struct pair pair;
     char data[64];
     NTSTATUS status;
@@ -861,6 +863,36 @@ static void test_raw_lengths(void)
     }
     SERVER_END_REQ;
     ok( !NT_SUCCESS( status ), "alpc_accept_connect: %#lx\n", status );
+
+    /* a port section whose size would wrap the port's total around */
+    size.QuadPart = 0x10000;
+    status = NtCreateSection( &section, SECTION_ALL_ACCESS, NULL, &size, PAGE_READWRITE, SEC_COMMIT, NULL );
+    ok( status == STATUS_SUCCESS, "NtCreateSection failed: %#lx\n", status );
+    if (!status)
+    {
+        ALPC_HANDLE first = NULL;
+        SIZE_T actual;
+
+        status = NtAlpcCreatePortSection( pair.comm, 0, section, 0x1000, &first, &actual );
+        ok( status == STATUS_SUCCESS, "NtAlpcCreatePortSection: %#lx\n", status );
+        SERVER_START_REQ( alpc_set_limits )
+        {
+            req->handle    = wine_server_obj_handle( pair.comm );
+            req->max_total = 0x10000;
+            wine_server_call( req );
+        }
+        SERVER_END_REQ;
+        SERVER_START_REQ( alpc_create_section )
+        {
+            req->handle  = wine_server_obj_handle( pair.comm );
+            req->section = wine_server_obj_handle( section );
+            req->size    = ~(mem_size_t)0 - 0x800;
+            status = wine_server_call( req );
+        }
+        SERVER_END_REQ;
+        ok( status == STATUS_QUOTA_EXCEEDED, "alpc_create_section of a wrapping size: %#lx\n", status );
+        NtClose( section );
+    }
     check_server_alive();
 done:
     close_pair( &pair );

@@ -1793,7 +1793,8 @@ DECL_HANDLER(alpc_create_section)
 
     if (!port) return;
     if (port->max_section && req->size > port->max_section) set_error( STATUS_SECTION_TOO_BIG );
-    else if (port->max_total && port_sections_size( port ) + req->size > port->max_total)
+    else if (port->max_total && (req->size > port->max_total ||
+                                 port_sections_size( port ) > port->max_total - req->size))
         set_error( STATUS_QUOTA_EXCEEDED );
     else if ((mapping = get_section_obj( current->process, req->section )))
     {
