@@ -8,6 +8,7 @@ Wine's rpcrt4 tests have a prefix of their own (test_rpcrt4.py).
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -69,6 +70,47 @@ def parse(returncode, output):
 # wineserver's dump of the objects left when it shuts down (DEBUG_OBJECTS, on in Wine's tree)
 LEAKED = re.compile(r"^0x[0-9a-f]+:\d+: .*$", re.M)
 
+# What a wineserver that crashed or caught a bug prints: its SIGSEGV handler, glibc's
+# assert(), the shell's words for a signal, AddressSanitizer / UBSan / LeakSanitizer
+# reports and valgrind memcheck errors.
+CRASHED = re.compile(r"wineserver crashed|Assertion .* failed|assertion failed|Segmentation fault|Aborted"
+                     r"|core dumped|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer"
+                     r"|\bERROR: \w*Sanitizer|runtime error:|^==\d+== (Invalid |Conditional jump"
+                     r"|Use of uninitialised|Syscall param|Mismatched free|Source and destination overlap)"
+                     r"|ERROR SUMMARY: [1-9]", re.M)
+
+
+@dataclass
+class ServerEnd:
+    """How the harness's wineserver ended: what it printed and its exit status
+    (Popen's: negative for the signal that killed it); None if it did not end."""
+    output: str
+    returncode: int
+
+
+def server_end_problems(end):
+    """Everything wrong with how a wineserver ended, in words: it did not end by
+    itself, it exited non-zero or by a signal, it printed a crash, an assertion or a
+    sanitizer's report, or it left objects behind."""
+    if end is None:
+        return ["did not end by itself"]
+    found = []
+    if end.returncode < 0:
+        try:
+            name = signal.Signals(-end.returncode).name
+        except ValueError:
+            name = f"signal {-end.returncode}"
+        found.append(f"killed by {name}")
+    elif end.returncode:
+        found.append(f"exit status {end.returncode}")
+    crash = [m.group(0) for m in CRASHED.finditer(end.output)]
+    if crash:
+        found.append("printed " + ", ".join(sorted(set(crash))))
+    leaked = LEAKED.findall(end.output)
+    if leaked:
+        found.append(f"leaked {len(leaked)} objects:\n" + "\n".join(leaked))
+    return found
+
 
 class WinePrefix:
     def __init__(self, path, server, env=None):
@@ -111,7 +153,8 @@ class WinePrefix:
 
     def shut_down(self):
         """Waits for the wineserver to end as it does once every process is gone;
-        returns what it said, or None if it did not end by itself."""
+        returns a ServerEnd (what it said and its exit status), or None if it did
+        not end by itself."""
         if not self.server_proc:
             return None
         try:
@@ -119,7 +162,7 @@ class WinePrefix:
         except subprocess.TimeoutExpired:
             return None
         with open(self.server_log, "rb") as log:
-            return log.read().decode("utf-8", "replace")
+            return ServerEnd(log.read().decode("utf-8", "replace"), self.server_proc.returncode)
 
     def run(self, exe, *args, timeout=TIMEOUT):
         try:
@@ -193,9 +236,10 @@ def check(result, name, expected_todo=0):
         pytest.fail(f"{name}: {', '.join(problems)}\n--- output ---\n{result.output}", pytrace=False)
 
 
-def check_clean_exit(said, what):
-    """What the wineserver said as it ended by itself: no leaked objects, no crash."""
-    assert said is not None, f"wineserver did not end by itself after {what}"
-    leaked = LEAKED.findall(said)
-    assert not leaked, f"wineserver leaked objects after {what}:\n" + "\n".join(leaked)
-    assert "crashed" not in said, said
+def check_clean_exit(end, what):
+    """How the wineserver ended (shut_down's ServerEnd): by itself, with status 0,
+    with no crash, assertion or sanitizer report, and no leaked objects."""
+    problems = server_end_problems(end)
+    if problems:
+        said = f"\n--- wineserver said ---\n{end.output}" if end is not None else ""
+        pytest.fail(f"wineserver after {what}: " + "; ".join(problems) + said, pytrace=False)
