@@ -49,6 +49,48 @@ RUNS = [
     ("stock-ncalrpc", "stock", "bench_rpc.exe", ["stock_ncalrpc"]),
 ]
 
+# The rows each run must print: a program that ends without one of them fails the
+# run, rather than leave a hole in the table.
+EXPECTED = {
+    "socketpair": ["native_socketpair"],
+    "futex": ["native_futex"],
+    "event": ["wine_event"],
+    "pipe": ["wine_pipe"],
+    "pipe-connect": ["wine_pipe_connect"],
+    "lpc": ["lpc_rt_64", "lpc_rt_max"],
+    "alpc": ["alpc_rt_64", "alpc_rt_max", "alpc_dgram", "alpc_1mib_copy", "alpc_1mib_view", "alpc_connect_cycle",
+             "alpc_rt_queued_other_port", "alpc_rt_queued_same_port"],
+    "lpc-nofast": ["lpc_rt_64", "lpc_rt_max"],
+    "alpc-nofast": ["alpc_rt_64", "alpc_rt_max", "alpc_dgram", "alpc_1mib_copy", "alpc_1mib_view",
+                    "alpc_connect_cycle", "alpc_rt_queued_other_port", "alpc_rt_queued_same_port"],
+    "many-1": ["alpc_16_clients_1_thread"],
+    "many-4": ["alpc_16_clients_4_threads"],
+    "ncalrpc": ["ncalrpc_null", "ncalrpc_1mib", "ncalrpc_connect"],
+    "stock-ncalrpc": ["stock_ncalrpc_null", "stock_ncalrpc_1mib", "stock_ncalrpc_connect"],
+}
+
+
+def expected_rows(name, env):
+    """The ids the run `name` must print (before the _nofast suffix)."""
+    rows = EXPECTED[name]
+    # BENCH_RT_ONLY=1 (or any other value) stops bench_alpc after alpc_rt_64, =max after alpc_rt_max
+    only = env.get("BENCH_RT_ONLY")
+    if only and name.startswith("alpc"):
+        rows = rows[:2] if only == "max" else rows[:1]
+    return rows
+
+
+def missing_rows(name, got, env):
+    """Words for the rows of `expected_rows` that the program did not print, or None."""
+    ids = {row.get("id") for row in got}
+    missing = [rid for rid in expected_rows(name, env) if rid not in ids]
+    if not missing:
+        return None
+    if not got:
+        return "printed no result line (no BENCH {json} line)"
+    return f"printed {len(got)} result line(s), missing " + ", ".join(missing)
+
+
 # our ncalrpc rows and the same program's rows under stock Wine
 STOCK_PAIRS = [("ncalrpc_null", "stock_ncalrpc_null"), ("ncalrpc_1mib", "stock_ncalrpc_1mib"),
                ("ncalrpc_connect", "stock_ncalrpc_connect")]
@@ -277,6 +319,7 @@ def main():
     start = time.monotonic()
     started = datetime.datetime.now(datetime.timezone.utc)
     runs = [r for r in RUNS if not args.only or r[0] in args.only.split(",")]
+    assert all(r[0] in EXPECTED for r in RUNS), "a run without its EXPECTED rows"
     rows, errors, timings = {}, [], {}
     prefix = Prefix(args.wine_lpc, args.wineserver, args.prefix)
     stock = Prefix(args.stock_wine, args.stock_wineserver, args.stock_prefix or args.prefix.rstrip("/") + "-stock")
@@ -308,6 +351,9 @@ def main():
             if how == "nofast":
                 run_env = dict(env, WINE_LPC_FASTPATH="0")
             got, errs, secs = run_program(cmd, run_env, args.timeout)
+            missing = missing_rows(name, got, run_env)
+            if missing:
+                errs.insert(0, f"{name} ({' '.join([program, *pargs])}): {missing}")
             if how == "nofast":
                 for row in got:
                     row["id"] += "_nofast"
