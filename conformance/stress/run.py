@@ -17,8 +17,10 @@ fault of each kind and checks that it counts each.
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -42,8 +44,34 @@ def all_modes():
     return [f"{proto}-{way}{kill}" for kill in ("", "-kill") for proto in PROTOCOLS for way in WAYS]
 
 
-class Failure(Exception):
-    pass
+def end_leftovers(prefix):
+    """Kills, one by one, the processes still running in the prefix (say after
+    their wineserver died); returns them in words."""
+    tag = b"WINEPREFIX=" + os.fsencode(prefix)
+    left = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            # a process whose main thread is gone shows its environment in its other threads only
+            env = b""
+            for where in [pid] + [f"{pid}/task/{tid}" for tid in os.listdir(f"/proc/{pid}/task")]:
+                with open(f"/proc/{where}/environ", "rb") as f:
+                    env = f.read()
+                if env:
+                    break
+            if tag not in env.split(b"\0"):
+                continue
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                name = f.read().split(b"\0")[0].decode("utf-8", "replace")
+            threads = len(os.listdir(f"/proc/{pid}/task"))
+            os.kill(int(pid), signal.SIGKILL)
+        except (OSError, IndexError):
+            continue
+        left.append(f"{pid} {name} (state {state}, {threads} threads)")
+    return left
 
 
 def run_mode(wp, exe, mode, args, timeout, inject=False):
@@ -62,19 +90,27 @@ def run_mode(wp, exe, mode, args, timeout, inject=False):
     start = time.monotonic()
     try:
         wp.start_server(persist=0)
-        try:
-            p = subprocess.run(cmd, env=wp.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, timeout=timeout + 60)
-            out, code = p.stdout.decode("utf-8", "replace"), p.returncode
-        except subprocess.TimeoutExpired as e:
-            out, code = (e.stdout or b"").decode("utf-8", "replace"), None
-            problems.append(f"timed out after {timeout + 60} s")
-            wp.kill()
-        end = wp.shut_down()
-        if end is None:
-            wp.kill()
-            wp.server_proc.wait(timeout=60)
-        problems += [f"wineserver: {p}" for p in conftest.server_end_problems(end)]
+        # a file rather than a pipe: a process left behind cannot hold up the run
+        with tempfile.TemporaryFile() as f:
+            p = subprocess.Popen(cmd, env=wp.env, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            try:
+                code = p.wait(timeout=timeout + 60)
+            except subprocess.TimeoutExpired:
+                code = None
+                problems.append(f"timed out after {timeout + 60} s")
+                wp.kill()
+                p.kill()
+                p.wait()
+            end = wp.shut_down()
+            if end is None:
+                wp.kill()
+                wp.server_proc.wait(timeout=60)
+            problems += [f"wineserver: {p}" for p in conftest.server_end_problems(end)]
+            left = end_leftovers(wp.path)
+            if left:
+                problems.append("processes left behind (killed now): " + ", ".join(left))
+            f.seek(0)
+            out = f.read().decode("utf-8", "replace")
     finally:
         wp.env = base_env
     seconds = time.monotonic() - start
