@@ -393,6 +393,9 @@ static int run_client( const char *name, ULONG id, ULONG requests, ULONG datagra
     snprintf( side, sizeof(side), "client %u", (unsigned)id );
     if (!msg || !reply) fail( "out of memory" );
     port = connect_port( name, id );
+    /* LPC: half the clients also have their thread's end reported (LPC_CLIENT_DIED) */
+    if (!use_alpc && (id & 1) && (status = NtRegisterThreadTerminatePort( port )))
+        fail( "NtRegisterThreadTerminatePort -> %#x", (unsigned)status );
 
     while (rseq < requests || dseq < datagrams)
     {
@@ -444,6 +447,7 @@ struct slot
     HANDLE comm;               /* the server's port of the connection */
     volatile LONG connected;
     volatile LONG closed;      /* LPC_PORT_CLOSED or LPC_CLIENT_DIED seen */
+    volatile LONG port_closed, died;
     volatile LONG done;        /* its last request seen */
     volatile LONG killed;
     volatile LONG requests, datagrams;
@@ -646,11 +650,18 @@ static void connection_closed( struct slot *slot, const union stress_msg *msg )
         return;
     }
     if (slot == &control) return;
-    if (MSG_TYPE( &msg->h ) == LPC_CLIENT_DIED) InterlockedIncrement( &client_died );
-    else InterlockedIncrement( &port_closed );
-    /* LPC: a dead client's thread may also say LPC_CLIENT_DIED; only the port's closing counts once */
-    if (InterlockedExchange( &slot->closed, 1 ) && MSG_TYPE( &msg->h ) == LPC_PORT_CLOSED)
-        count( slot, DUPLICATED, "a second LPC_PORT_CLOSED" );
+    /* LPC: a client whose thread registered its port says both, each once */
+    if (MSG_TYPE( &msg->h ) == LPC_CLIENT_DIED)
+    {
+        InterlockedIncrement( &client_died );
+        if (InterlockedExchange( &slot->died, 1 )) count( slot, DUPLICATED, "a second LPC_CLIENT_DIED" );
+    }
+    else
+    {
+        InterlockedIncrement( &port_closed );
+        if (InterlockedExchange( &slot->port_closed, 1 )) count( slot, DUPLICATED, "a second LPC_PORT_CLOSED" );
+    }
+    InterlockedExchange( &slot->closed, 1 );
 }
 
 static DWORD WINAPI serve_thread( void *arg )
