@@ -120,12 +120,15 @@ class WinePrefix:
         self.server = server
         self.server_log = None
         self.server_proc = None
+        self.persist = 2
+        self.earlier_ends = []  # servers of this prefix that ended between programs
 
     def start_server(self, persist=2):
         """Our own wineserver for the prefix, so that what it says at exit can be read.
         It ends `persist` seconds after the last program (and then the services) ended."""
         if not (self.server and os.path.exists(self.server)):
             return
+        self.persist = persist
         self.server_log = self.path + ".wineserver.log"
         with open(self.server_log, "wb") as log:
             self.server_proc = subprocess.Popen([self.server, "-f", f"-p{persist}"], env=self.env, stdout=log,
@@ -151,20 +154,34 @@ class WinePrefix:
             time.sleep(0.02)
         pytest.fail("wineserver did not start listening within 30s", pytrace=False)
 
+    def _server_end(self):
+        with open(self.server_log, "rb") as log:
+            return ServerEnd(log.read().decode("utf-8", "replace"), self.server_proc.returncode)
+
+    def _keep_serving(self):
+        """The server ends `persist` seconds after the last program: if it did between
+        two programs, its end is kept for shut_down to report, and a new one of ours
+        serves the next program (else the launcher would start one nobody watches)."""
+        if self.server_proc and self.server_proc.poll() is not None:
+            self.earlier_ends.append(self._server_end())
+            self.start_server(self.persist)
+
     def shut_down(self):
         """Waits for the wineserver to end as it does once every process is gone;
-        returns a ServerEnd (what it said and its exit status), or None if it did
-        not end by itself."""
+        returns a ServerEnd (what it said and its exit status, with those of the
+        servers that ended earlier), or None if it did not end by itself."""
         if not self.server_proc:
             return None
         try:
             self.server_proc.wait(timeout=90)
         except subprocess.TimeoutExpired:
             return None
-        with open(self.server_log, "rb") as log:
-            return ServerEnd(log.read().decode("utf-8", "replace"), self.server_proc.returncode)
+        ends, self.earlier_ends = self.earlier_ends + [self._server_end()], []
+        return ServerEnd("".join(end.output for end in ends),
+                         next((end.returncode for end in ends if end.returncode), 0))
 
     def run(self, exe, *args, timeout=TIMEOUT):
+        self._keep_serving()
         try:
             p = subprocess.run([WINE_LPC, exe, *args], env=self.env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=timeout)
