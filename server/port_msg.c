@@ -40,7 +40,9 @@ unsigned int port_check_msg_lengths( unsigned int data_len, unsigned int total_l
                                      unsigned int max_msg_len )
 {
     if (data_len + PORT_MSG_HEADER_SIZE > total_len) return STATUS_INVALID_PARAMETER;
-    if (total_len > max_msg_len || total_len <= data_len) return STATUS_PORT_MESSAGE_TOO_LONG;
+    /* a DataLength near 4G wraps past the check above: then TotalLength leaves no room for the header */
+    if (total_len > max_msg_len || total_len <= data_len || total_len - data_len < PORT_MSG_HEADER_SIZE)
+        return STATUS_PORT_MESSAGE_TOO_LONG;
     return STATUS_SUCCESS;
 }
 

@@ -159,6 +159,10 @@ static void test_msg_lengths_wrap(void **state)
     /* even with the largest possible port maximum */
     assert_status( port_check_msg_lengths( 0xffffffe0, 0x20, ~0u ), STATUS_PORT_MESSAGE_TOO_LONG );
     assert_status( port_check_msg_lengths( 0xffffffff, 0xffffffff, ~0u ), STATUS_PORT_MESSAGE_TOO_LONG );
+    /* ... also when TotalLength is above DataLength, but less than a header above it (tests/fuzz found it) */
+    assert_status( port_check_msg_lengths( 0xffffffe0, 0xfffffff0, ~0u ), STATUS_PORT_MESSAGE_TOO_LONG );
+    assert_status( port_check_msg_lengths( 0xffffffd8, 0xffffffff, ~0u ), STATUS_PORT_MESSAGE_TOO_LONG );
+    assert_status( port_check_msg_lengths( 0xffffffd7, 0xffffffff, ~0u ), STATUS_SUCCESS );
 }
 
 static void test_msg_lengths_sweep(void **state)
