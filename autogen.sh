@@ -9,7 +9,8 @@ packages="autoconf automake make gcc patch xz-utils dpkg-dev flex bison
   gcc-mingw-w64-x86-64 libz-mingw-w64-dev libunwind-dev
   khronos-api libvulkan-dev libxml-libxml-perl python3
   wine64 libwine wine64-tools
-  libcmocka-dev python3-pytest winbind"
+  libcmocka-dev python3-pytest winbind
+  clang libclang-rt-dev"
 
 missing=
 for p in $packages; do
