@@ -901,11 +901,11 @@ static struct port_wait *find_received( struct port *port, unsigned int msg_id, 
 
     LIST_FOR_EACH_ENTRY( wait, &port_waits, struct port_wait, entry )
     {
+        /* ids wrap around after 2^32 messages: an old wait may hold the same one */
         if (wait->msg_id != msg_id || wait->callback_id != callback_id) continue;
         if (wait->received && wait->status == STATUS_PENDING && can_reply_through( port, wait ) &&
             cid_matches( port, pid, tid, wait->thread->process->id, wait->thread->id ))
             return wait;
-        break;
     }
     set_error( STATUS_REPLY_MESSAGE_MISMATCH );
     return NULL;
