@@ -113,8 +113,9 @@ def server_end_problems(end):
 
 
 class WinePrefix:
-    def __init__(self, path, server, env=None):
+    def __init__(self, path, server, env=None, launcher=WINE_LPC):
         self.path = path
+        self.launcher = launcher
         self.env = dict(os.environ, WINEPREFIX=path, WINETEST_PLATFORM="windows", **(env or {}))
         self.env.setdefault("WINEDEBUG", "fixme-all")
         self.server = server
@@ -183,7 +184,7 @@ class WinePrefix:
     def run(self, exe, *args, timeout=TIMEOUT):
         self._keep_serving()
         try:
-            p = subprocess.run([WINE_LPC, exe, *args], env=self.env, stdout=subprocess.PIPE,
+            p = subprocess.run([self.launcher, exe, *args], env=self.env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=timeout)
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode("utf-8", "replace")
@@ -197,7 +198,7 @@ class WinePrefix:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def create_prefix(name, persist=2, env=None):
+def create_prefix(name, persist=2, env=None, server=SERVER, launcher=WINE_LPC):
     """A new prefix, booted, with the harness's wineserver still running.
 
     The first program in an empty prefix makes ntdll run `wineboot --init` itself
@@ -207,10 +208,10 @@ def create_prefix(name, persist=2, env=None):
     managers, StartService("RpcSs") times out (1053) for every later program on
     that server, and rpcss-based calls fail (docs/ncalrpc-over-alpc.md, 5.2)."""
     path = tempfile.mkdtemp(prefix=f"wine-lpc-{name}-")
-    wp = WinePrefix(path, SERVER, env)
+    wp = WinePrefix(path, server, env, launcher)
     # the prefix is empty, as for a first run; the server needs the directory
     wp.start_server(persist)
-    boot = subprocess.run([WINE_LPC, "wineboot.exe"], env=wp.env, stdout=subprocess.PIPE,
+    boot = subprocess.run([launcher, "wineboot.exe"], env=wp.env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=300)
     assert boot.returncode == 0 and os.path.isdir(os.path.join(path, "drive_c")), \
         "creating the prefix failed:\n" + boot.stdout.decode("utf-8", "replace")
@@ -236,11 +237,23 @@ def remove_prefix(wp):
 # Port waits spin, then sleep on a futex that wineserver wakes (server/port_wake.c);
 # WINE_LPC_FASTPATH=0 makes them sleep in select as before. The suite runs both ways.
 MODES = {"fast": {}, "nofast": {"WINE_LPC_FASTPATH": "0"}}
+SERVERS = {}
+
+# make check also runs the suite on a wineserver built with AddressSanitizer (and
+# UBSan for the port files), from tools/build-asan-server, with its own launcher;
+# the end of each of its servers is checked for their reports as for a crash.
+# Leaks are wineserver's own dump's to find: at exit it frees not everything.
+ASAN_LAUNCHER = os.environ.get("WINE_LPC_ASAN")
+ASAN_SERVER = os.environ.get("WINE_LPC_ASAN_SERVER")
+if ASAN_LAUNCHER and ASAN_SERVER:
+    MODES["asan"] = {"ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0", "UBSAN_OPTIONS": "print_stacktrace=1"}
+    SERVERS["asan"] = (ASAN_SERVER, ASAN_LAUNCHER)
 
 
 @pytest.fixture(scope="session", params=list(MODES))
 def prefix(request):
-    wp = create_prefix(f"prefix-{request.param}", env=MODES[request.param])
+    server, launcher = SERVERS.get(request.param, (SERVER, WINE_LPC))
+    wp = create_prefix(f"prefix-{request.param}", env=MODES[request.param], server=server, launcher=launcher)
     yield wp
     remove_prefix(wp)
 

@@ -477,14 +477,24 @@ static void msg_received( struct port_msg *msg )
 /* what alpc_receive_message lays out after a message's data: this, 'count' handles
  * (the caller's to fill) and the sender's SID */
 static void fill_recv_info( port_recv_attach_t *info, const struct msg_attach *attach, unsigned int want,
-                            unsigned int count, const struct sid *sid, data_size_t sid_size )
+                            unsigned int count, data_size_t sid_size )
 {
     memset( info, 0, sizeof(*info) );
     info->handle_count = count;
     info->sid_len      = sid_size;
     info->ticket       = attach->ticket;
     if (want & PORT_WANT_SENDER) token_get_ids( attach->token, &info->token_id, &info->modified_id );
-    if (sid_size) memcpy( (port_handle_t *)(info + 1) + count, sid, sid_size );
+}
+
+/* what follows a message's data need not be aligned: it is written with memcpy */
+static void put_recv_info( char *dest, const port_recv_attach_t *info, const port_handle_t *handles,
+                           const struct sid *sid )
+{
+    memcpy( dest, info, sizeof(*info) );
+    dest += sizeof(*info);
+    if (info->handle_count) memcpy( dest, handles, info->handle_count * sizeof(*handles) );
+    dest += info->handle_count * sizeof(*handles);
+    if (info->sid_len) memcpy( dest, sid, info->sid_len );
 }
 
 /* Write a message as alpc_receive_message or alpc_get_reply would give it into a
@@ -508,7 +518,10 @@ static int fill_delivery( struct wake_slot *wake, const struct port_msg *msg )
     memcpy( data, msg->data, msg->size );
     if (attach && want)
     {
-        fill_recv_info( (port_recv_attach_t *)(data + size), attach, want, 0, sid, sid_size );
+        port_recv_attach_t info;
+
+        fill_recv_info( &info, attach, want, 0, sid_size );
+        put_recv_info( data + size, &info, NULL, sid );
         size += sizeof(port_recv_attach_t) + sid_size;
     }
     delivery->type        = msg->type;
@@ -1390,26 +1403,30 @@ static struct token *get_send_token( struct port *port, unsigned int context, in
 static int attach_msg( struct port_msg *msg, struct port *port, struct port *target, const void *data,
                        data_size_t size )
 {
-    const port_send_attach_t *info = data;
-    const port_handle_t *handles = (const port_handle_t *)(info + 1);
+    port_send_attach_t info;
+    port_handle_t handles[PORT_MAX_HANDLES];
     struct msg_attach *attach;
 
-    if (size < sizeof(*info) || (size - sizeof(*info)) / sizeof(*handles) < info->handle_count)
+    /* it follows the message data in the request: copied out, as it need not be aligned */
+    if (size >= sizeof(info)) memcpy( &info, data, sizeof(info) );
+    if (size < sizeof(info) || info.handle_count > PORT_MAX_HANDLES ||
+        (size - sizeof(info)) / sizeof(handles[0]) < info.handle_count)
     {
         set_error( STATUS_INVALID_PARAMETER );
         return 0;
     }
-    if (!(attach = mem_alloc( offsetof( struct msg_attach, handles[max( info->handle_count, 1 )] ))))
+    memcpy( handles, (const char *)data + sizeof(info), info.handle_count * sizeof(handles[0]) );
+    if (!(attach = mem_alloc( offsetof( struct msg_attach, handles[max( info.handle_count, 1 )] ))))
         return 0;
     memset( attach, 0, offsetof( struct msg_attach, handles[0] ));
     msg->attach      = attach;
     msg->free_attach = free_msg_attach;
-    attach->ticket   = info->ticket;
-    if (!(attach->token = get_send_token( port, info->context, &attach->imp_level ))) return 0;
-    attach->context  = info->context != 0;
-    if (info->handle_count && !attach_handles( attach, target, handles, info->handle_count )) return 0;
-    if (info->view && !attach_view( attach, info->view, info->view_flags )) return 0;
-    if (info->event && !(attach->event = get_event_obj( current->process, info->event, EVENT_MODIFY_STATE )))
+    attach->ticket   = info.ticket;
+    if (!(attach->token = get_send_token( port, info.context, &attach->imp_level ))) return 0;
+    attach->context  = info.context != 0;
+    if (info.handle_count && !attach_handles( attach, target, handles, info.handle_count )) return 0;
+    if (info.view && !attach_view( attach, info.view, info.view_flags )) return 0;
+    if (info.event && !(attach->event = get_event_obj( current->process, info.event, EVENT_MODIFY_STATE )))
         return 0;
     return 1;
 }
@@ -1422,10 +1439,10 @@ static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t
     unsigned int i, count = (attach && (want & PORT_WANT_HANDLES)) ? attach->count : 0;
     const struct sid *sid = (attach && (want & PORT_WANT_SENDER)) ? token_get_user( attach->token ) : NULL;
     data_size_t sid_size = sid ? sid_len( sid ) : 0;
-    port_recv_attach_t *info;
-    port_handle_t *handles;
+    port_recv_attach_t info;
+    port_handle_t handles[PORT_MAX_HANDLES];
     char *buffer;
-    data_size_t extra = sizeof(*info) + count * sizeof(*handles) + sid_size;
+    data_size_t extra = sizeof(info) + count * sizeof(handles[0]) + sid_size;
 
     /* a receiver that left no room for them gets the data alone */
     if (!attach || !want || extra > get_reply_max_size() - data_size)
@@ -1435,9 +1452,7 @@ static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t
     }
     if (!(buffer = set_reply_data_size( data_size + extra ))) return;
     memcpy( buffer, msg->data, data_size );
-    info = (port_recv_attach_t *)(buffer + data_size);
-    handles = (port_handle_t *)(info + 1);
-    fill_recv_info( info, attach, want, count, sid, sid_size );
+    fill_recv_info( &info, attach, want, count, sid_size );
     for (i = 0; i < count; i++)
     {
         handles[i].flags  = attach->handles[i].flags;
@@ -1449,10 +1464,11 @@ static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t
     }
     if ((want & PORT_WANT_VIEW) && attach->view)
     {
-        info->view_flags = attach->view_flags;
-        info->view_size  = attach->view_size;
-        info->view = alloc_handle( current->process, attach->view, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
+        info.view_flags = attach->view_flags;
+        info.view_size  = attach->view_size;
+        info.view = alloc_handle( current->process, attach->view, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
     }
+    put_recv_info( buffer + data_size, &info, handles, sid );
     clear_error();  /* a handle that could not be made stays 0 */
 }
 
