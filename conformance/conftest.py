@@ -159,7 +159,7 @@ class WinePrefix:
         with open(self.server_log, "rb") as log:
             return ServerEnd(log.read().decode("utf-8", "replace"), self.server_proc.returncode)
 
-    def _keep_serving(self):
+    def keep_serving(self):
         """The server ends `persist` seconds after the last program: if it did between
         two programs, its end is kept for shut_down to report, and a new one of ours
         serves the next program (else the launcher would start one nobody watches)."""
@@ -182,7 +182,7 @@ class WinePrefix:
                          next((end.returncode for end in ends if end.returncode), 0))
 
     def run(self, exe, *args, timeout=TIMEOUT):
-        self._keep_serving()
+        self.keep_serving()
         try:
             p = subprocess.run([self.launcher, exe, *args], env=self.env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=timeout)

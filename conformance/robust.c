@@ -702,6 +702,30 @@ static void test_section_bad_output(void)
 }
 
 
+/* An asynchronous request that is received and never answered, its port then
+ * closed: wineserver used to keep it, with its thread and ports, until the next
+ * send or receive of anyone, and for ever at shutdown (the harness's leak check
+ * at the end of the run fails then). Found by make fuzz-syscalls. */
+static void test_unanswered_async_request(void)
+{
+    char name[MAX_PATH];
+    port_msg msg;
+    HANDLE port;
+    NTSTATUS status;
+
+    make_name( name, bno_dir, "unanswered" );
+    if (!(port = create_port( name, 0 ))) return;
+    set_msg( &msg, "to myself" );
+    /* a connection port sends to its own queue */
+    status = NtAlpcSendWaitReceivePort( port, 0, PM(&msg), NULL, NULL, NULL, NULL, NULL );
+    ok( status == STATUS_SUCCESS, "request failed: %#lx\n", status );
+    if (!status && expect_msg( port, &msg, LPC_REQUEST ))
+        ok( !strcmp( msg.data, "to myself" ), "data %s\n", wine_dbgstr_an( msg.data, 16 ));
+    NtClose( port );
+    check_server_alive();
+}
+
+
 /***********************************************************************
  * 5. A connect with an impersonation level that is none of the four
  *
@@ -944,6 +968,7 @@ START_TEST(robust)
     RUN( "connect-sid", test_connect_sid_fault() );
     RUN( "receive-attrs", test_receive_readonly_attributes() );
     RUN( "section", test_section_bad_output() );
+    RUN( "unanswered", test_unanswered_async_request() );
     RUN( "imp-level", test_bad_impersonation_level() );
     RUN( "raw-views", test_raw_accept_views() );
     RUN( "raw-lengths", test_raw_lengths() );
