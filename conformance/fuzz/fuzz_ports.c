@@ -133,6 +133,7 @@ static unsigned int index_, nprocs, nthreads = 4, generation;
 static LONG calls_target;
 static volatile LONG calls_done, thread_kills, last_progress;
 static volatile LONG stopping;
+static BOOL trace_ops;
 static DWORD stuck_ms = STUCK_MS, watchdog_ms = WATCHDOG_MS;
 
 static struct slot pool[POOL_SIZE];
@@ -823,6 +824,10 @@ static void op_lpc_request_wait_reply( rng_t *r, struct worker *w )
     PORT_MESSAGE *reply = receive_buffer( r, w, &len );
 
     if (chance( r, 70 )) msg->u2.s2.Type = 0;
+    if (trace_ops)
+        printf( "  NtRequestWaitReplyPort %p: len %d/%d type %#x info %d id %lu cb %lu, reply %p\n", port,
+                msg->u1.s1.DataLength, msg->u1.s1.TotalLength, (USHORT)msg->u2.s2.Type, msg->u2.s2.DataInfoOffset,
+                msg->MessageId, msg->CallbackId, reply );
     BLOCKING( w, NtRequestWaitReplyPort( port, msg, reply ));
 }
 
@@ -1240,7 +1245,6 @@ static ULONG op_mask = ~0u;   /* which operations run, for reducing a failure */
  * nothing in the others.  FUZZ_KEEP=3,17,40 runs only those (of thread 0),
  * FUZZ_TRACE=1 prints each one as it starts. */
 static unsigned int *keep_list, keep_count;
-static BOOL trace_ops;
 
 static BOOL keep_op( unsigned int n )
 {
@@ -1289,6 +1293,14 @@ static DWORD WINAPI worker_proc( void *arg )
         {
             if (trace_ops) { printf( "op %u: %s\n", n, ops[i].name ); fflush( stdout ); }
             ops[i].func( &r, w );
+            if (trace_ops)
+            {
+                const PORT_MESSAGE *h = (const PORT_MESSAGE *)w->send;
+                printf( "  last message built: len %d/%d type %#x info %d cid %p.%p id %lu cb %lu\n",
+                        h->u1.s1.DataLength, h->u1.s1.TotalLength, (USHORT)h->u2.s2.Type, h->u2.s2.DataInfoOffset,
+                        h->ClientId.UniqueProcess, h->ClientId.UniqueThread, h->MessageId, h->CallbackId );
+                fflush( stdout );
+            }
         }
         n++;
     }
