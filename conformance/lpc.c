@@ -100,6 +100,7 @@ static NTSTATUS (WINAPI *pNtReplyWaitReceivePortEx)(HANDLE, void **, TEST_PORT_M
                                                     LARGE_INTEGER *);
 static NTSTATUS (WINAPI *pNtRegisterThreadTerminatePort)(HANDLE);
 static NTSTATUS (WINAPI *pNtQueryInformationPort)(HANDLE, ULONG, void *, ULONG, ULONG *);
+static NTSTATUS (WINAPI *pNtQueryPortInformationProcess)(void);
 
 static BOOL running_in_child;
 static void *bad_ptr;       /* reserved, never committed: every access faults */
@@ -127,6 +128,7 @@ static BOOL init_functions(void)
     GET_PROC(NtReplyWaitReceivePortEx);
     GET_PROC(NtRegisterThreadTerminatePort);
     GET_PROC(NtQueryInformationPort);
+    GET_PROC(NtQueryPortInformationProcess);
 #undef GET_PROC
     return ret;
 }
@@ -1279,6 +1281,40 @@ done:
  * 4. NtQueryInformationPort
  */
 
+/* this program again under a debugger: its exit code is what
+ * NtQueryPortInformationProcess said there */
+static void test_port_information_debugged(void)
+{
+    char cmdline[MAX_PATH * 2], exe[MAX_PATH];
+    PROCESS_INFORMATION pi;
+    STARTUPINFOA si;
+    DEBUG_EVENT ev;
+    DWORD code = 0xdeadbeef;
+
+    GetModuleFileNameA( NULL, exe, sizeof(exe) );
+    sprintf( cmdline, "\"%s\" lpc portinfo", exe );
+    memset( &si, 0, sizeof(si) );
+    si.cb = sizeof(si);
+    if (!CreateProcessA( NULL, cmdline, NULL, NULL, FALSE, DEBUG_ONLY_THIS_PROCESS, NULL, NULL, &si, &pi ))
+    {
+        ok( 0, "CreateProcess(%s) failed: %lu\n", cmdline, GetLastError() );
+        return;
+    }
+    while (WaitForDebugEvent( &ev, 30000 ))
+    {
+        if (ev.dwDebugEventCode == CREATE_PROCESS_DEBUG_EVENT) CloseHandle( ev.u.CreateProcessInfo.hFile );
+        if (ev.dwDebugEventCode == LOAD_DLL_DEBUG_EVENT) CloseHandle( ev.u.LoadDll.hFile );
+        if (ev.dwDebugEventCode == EXIT_PROCESS_DEBUG_EVENT) code = ev.u.ExitProcess.dwExitCode;
+        ContinueDebugEvent( ev.dwProcessId, ev.dwThreadId,
+                            ev.dwDebugEventCode == EXCEPTION_DEBUG_EVENT ? DBG_EXCEPTION_NOT_HANDLED : DBG_CONTINUE );
+        if (ev.dwDebugEventCode == EXIT_PROCESS_DEBUG_EVENT) break;
+    }
+    ok( code == 1, "NtQueryPortInformationProcess under a debugger: %#lx\n", code );
+    WaitForSingleObject( pi.hProcess, 30000 );
+    CloseHandle( pi.hProcess );
+    CloseHandle( pi.hThread );
+}
+
 static void test_query_information(void)
 {
     char buffer[64];
@@ -1315,6 +1351,13 @@ static void test_query_information(void)
     CloseHandle( event );
     status = pNtQueryInformationPort( BOGUS_HANDLE, 0, buffer, sizeof(buffer), &len );
     ok( status == STATUS_INVALID_HANDLE, "bogus handle: %#lx\n", status );
+
+    /* guess (docs/unverified-behaviour.md): phnt declares it without
+     * arguments; its value says whether the process has a port for its
+     * exceptions, and a process that nobody debugs has none */
+    status = pNtQueryPortInformationProcess();
+    ok( status == 0, "NtQueryPortInformationProcess: %#lx\n", status );
+    test_port_information_debugged();
 }
 
 
@@ -2175,6 +2218,8 @@ START_TEST(lpc)
     bad_ptr = VirtualAlloc( NULL, 0x10000, MEM_RESERVE, PAGE_NOACCESS );
     ok( bad_ptr != NULL, "VirtualAlloc failed: %lu\n", GetLastError() );
 
+    if (argc == 3 && !strcmp( test_argv[2], "portinfo" ))
+        ExitProcess( pNtQueryPortInformationProcess() );
     if (argc >= 5) start_watchdog( 60000 );
     if (argc >= 5 && !strcmp( test_argv[2], "client" ))
     {

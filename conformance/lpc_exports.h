@@ -3,6 +3,7 @@
 #define LPC_SYSCALLS(X) \
     X(AcceptConnectPort) X(CompleteConnectPort) X(ConnectPort) X(CreatePort) \
     X(CreateWaitablePort) X(ImpersonateClientOfPort) X(ListenPort) X(QueryInformationPort) \
+    X(QueryPortInformationProcess) \
     X(ReadRequestData) X(RegisterThreadTerminatePort) X(ReplyPort) X(ReplyWaitReceivePort) \
     X(ReplyWaitReceivePortEx) X(ReplyWaitReplyPort) X(RequestPort) X(RequestWaitReplyPort) \
     X(SecureConnectPort) X(SetDefaultHardErrorPort) X(WriteRequestData)

@@ -365,6 +365,9 @@ __WINE_LPC_ASSERT(remote_port_view_size, sizeof(REMOTE_PORT_VIEW) == __WINE_LPC_
  * describes its contents, so it stays an incomplete type. */
 typedef struct _PORT_BASIC_INFORMATION PORT_BASIC_INFORMATION, *PPORT_BASIC_INFORMATION;
 
+/* Wine's winternl.h lacks it as well */
+NTSYSAPI NTSTATUS NTAPI NtQueryPortInformationProcess(void);
+
 #ifndef __WINE_WINTERNL_H
 
 NTSYSAPI NTSTATUS NTAPI NtAcceptConnectPort(PHANDLE PortHandle, PVOID PortContext, PPORT_MESSAGE ConnectionRequest,

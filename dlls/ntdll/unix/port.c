@@ -1182,6 +1182,25 @@ NTSTATUS WINAPI NtQueryInformationPort( HANDLE handle, PORT_INFORMATION_CLASS cl
 
 
 /***********************************************************************
+ *             NtQueryPortInformationProcess (NTDLL.@)
+ *
+ * Whether the calling process has a port that its exceptions go to.  Wine
+ * has no exception port (ProcessExceptionPort cannot be set), so that is
+ * its debug port: TRUE while a debugger is attached.
+ */
+NTSTATUS WINAPI NtQueryPortInformationProcess(void)
+{
+    DWORD_PTR debug_port = 0;
+
+    TRACE( "()\n" );
+    if (NtQueryInformationProcess( GetCurrentProcess(), ProcessDebugPort, &debug_port,
+                                   sizeof(debug_port), NULL ))
+        return FALSE;
+    return debug_port != 0;
+}
+
+
+/***********************************************************************
  *             NtRegisterThreadTerminatePort (NTDLL.@)
  */
 NTSTATUS WINAPI NtRegisterThreadTerminatePort( HANDLE handle )
