@@ -923,6 +923,75 @@ done:
 }
 
 
+#if defined(__x86_64__)
+/* a Linux system call, as a hostile process can make one */
+static long linux_syscall2( long nr, long a, long b )
+{
+    long ret;
+
+    __asm__ __volatile__( "syscall" : "=a" (ret) : "a" (nr), "D" (a), "S" (b) : "rcx", "r11", "memory" );
+    return ret;
+}
+#endif
+
+static DWORD WINAPI wake_receiver_proc( void *arg )
+{
+    port_msg msg;
+
+    if (expect_msg( arg, &msg, LPC_DATAGRAM ))
+        ok( !strcmp( msg.data, "after-resize" ), "data %s\n", wine_dbgstr_an( msg.data, 16 ));
+    return 0;
+}
+
+/* The fast path's futex words live in an area that wineserver maps too and
+ * hands to the process as a file.  Shrinking that file made wineserver's next
+ * delivery into the area fault (SIGBUS): it must not change size. */
+static void test_raw_wake_area(void)
+{
+    FILE_END_OF_FILE_INFORMATION eof;
+    IO_STATUS_BLOCK io;
+    struct pair pair;
+    HANDLE file = NULL, thread;
+    NTSTATUS status;
+
+    SERVER_START_REQ( alpc_get_wake_slot )
+    {
+        if (!(status = wine_server_call( req ))) file = wine_server_ptr_handle( reply->handle );
+    }
+    SERVER_END_REQ;
+    ok( status == STATUS_SUCCESS, "alpc_get_wake_slot: %#lx\n", status );
+    if (!file) return;
+    eof.EndOfFile.QuadPart = 0;
+    status = NtSetInformationFile( file, &io, &eof, sizeof(eof), FileEndOfFileInformation );
+    ok( status != STATUS_SUCCESS, "the area was shrunk\n" );
+#if defined(__x86_64__)
+    {
+        int fd;
+
+        /* a process can also ask for the Unix fd and truncate it itself: the
+         * ftruncate system call, made directly, must fail */
+        if (!wine_server_handle_to_fd( file, FILE_WRITE_DATA, &fd, NULL ))
+        {
+            ok( linux_syscall2( 77 /* __NR_ftruncate */, fd, 0 ) < 0, "the area's file was truncated\n" );
+            linux_syscall2( 3 /* __NR_close */, fd, 0 );
+        }
+    }
+#endif
+    NtClose( file );
+
+    if (open_pair( &pair, "raw-wake" ))
+    {
+        /* a receiver asleep on its word, so that the datagram is delivered into the area */
+        thread = CreateThread( NULL, 0, wake_receiver_proc, pair.port, 0, NULL );
+        Sleep( 200 );
+        ok( send_datagram( pair.client, "after-resize" ) == STATUS_SUCCESS, "datagram failed\n" );
+        ok( !WaitForSingleObject( thread, 4 * wait_time() ), "the receiver did not return\n" );
+        CloseHandle( thread );
+    }
+    check_server_alive();
+    close_pair( &pair );
+}
+
 static const struct client_scenario client_scenarios[] =
 {
     { "connect-ping", client_connect_ping },
@@ -972,5 +1041,6 @@ START_TEST(robust)
     RUN( "imp-level", test_bad_impersonation_level() );
     RUN( "raw-views", test_raw_accept_views() );
     RUN( "raw-lengths", test_raw_lengths() );
+    RUN( "raw-wake-area", test_raw_wake_area() );
 #undef RUN
 }

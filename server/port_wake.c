@@ -40,6 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
+# include <fcntl.h>
 # include <limits.h>
 # include <sys/mman.h>
 # include <sys/syscall.h>
@@ -111,8 +112,11 @@ static struct wake_area *create_area( struct process *process )
     if (!(area = mem_alloc( sizeof(*area) ))) return NULL;
     area->process = process;
     area->base    = MAP_FAILED;
-    if ((area->fd = memfd_create( "wine-port-wake", MFD_CLOEXEC )) == -1 ||
+    /* sealed at its size: the process gets a handle to the file, and wineserver
+     * would fault writing into an area the process had shrunk */
+    if ((area->fd = memfd_create( "wine-port-wake", MFD_CLOEXEC | MFD_ALLOW_SEALING )) == -1 ||
         ftruncate( area->fd, PORT_WAKE_SLOTS * PORT_WAKE_STRIDE ) == -1 ||
+        fcntl( area->fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL ) == -1 ||
         (area->base = mmap( NULL, PORT_WAKE_SLOTS * PORT_WAKE_STRIDE, PROT_READ | PROT_WRITE,
                             MAP_SHARED, area->fd, 0 )) == MAP_FAILED)
     {
