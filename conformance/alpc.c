@@ -1825,6 +1825,92 @@ done:
     session_end( &s );
 }
 
+/* cancelling an asynchronous request the server has already received */
+static void client_cancel_pending( const char *name )
+{
+    ALPC_CONTEXT_ATTR context;
+    LARGE_INTEGER timeout;
+    HANDLE port, received, cancelled;
+    alpc_msg msg, reply;
+    NTSTATUS status;
+    SIZE_T len;
+    char event_name[MAX_PATH];
+
+    sprintf( event_name, "%s-received", leaf( name ));
+    received = OpenEventA( SYNCHRONIZE, FALSE, event_name );
+    sprintf( event_name, "%s-cancelled", leaf( name ));
+    cancelled = OpenEventA( EVENT_MODIFY_STATE, FALSE, event_name );
+    ok( received && cancelled, "OpenEvent failed: %lu\n", GetLastError() );
+    if (!received || !cancelled || !(port = client_connect( name, 0, NULL, NULL ))) return;
+
+    set_msg( &msg, "pending" );
+    status = send_msg( port, 0, &msg );
+    ok( status == STATUS_SUCCESS, "request failed: %#lx\n", status );
+    memset( &context, 0, sizeof(context) );
+    context.MessageId = msg.h.MessageId;
+
+    /* guess: flags other than TRY_CANCEL and NO_CONTEXT_CHECK (phnt) are refused */
+    status = pNtAlpcCancelMessage( port, 0x2, &context );
+    ok( status == STATUS_INVALID_PARAMETER, "unknown cancel flag: %#lx\n", status );
+    status = pNtAlpcCancelMessage( port, 0x80000000, &context );
+    ok( status == STATUS_INVALID_PARAMETER, "unknown cancel flag: %#lx\n", status );
+
+    ok( !WaitForSingleObject( received, CLIENT_WAIT ), "the server did not receive the request\n" );
+    /* guess: the context must match unless NO_CONTEXT_CHECK (a CallbackId it does not have) */
+    context.CallbackId = 0x1234;
+    status = pNtAlpcCancelMessage( port, ALPC_CANCELFLG_TRY_CANCEL, &context );
+    ok( status == STATUS_NOT_FOUND, "cancel with another CallbackId: %#lx\n", status );
+    /* a pending request is its sender's to withdraw (LA) */
+    status = pNtAlpcCancelMessage( port, ALPC_CANCELFLG_TRY_CANCEL | ALPC_CANCELFLG_NO_CONTEXT_CHECK, &context );
+    ok( status == STATUS_SUCCESS, "NtAlpcCancelMessage(received request) failed: %#lx\n", status );
+    context.CallbackId = 0;
+    status = pNtAlpcCancelMessage( port, 0, &context );
+    ok( status == STATUS_NOT_FOUND, "cancelling twice: %#lx\n", status );
+    SetEvent( cancelled );
+
+    /* its reply never arrives; the next request's does */
+    len = sizeof(reply);
+    status = pNtAlpcSendWaitReceivePort( port, 0, NULL, NULL, &reply.h, &len, NULL, relative_timeout( &timeout, 200 ));
+    ok( status == STATUS_TIMEOUT, "receive after the cancel: %#lx\n", status );
+    sync_request( port, "after", "ok" );
+    NtClose( port );
+    CloseHandle( received );
+    CloseHandle( cancelled );
+}
+
+static void test_cancel_pending( BOOL process )
+{
+    context_attrs attrs;
+    struct session s;
+    NTSTATUS status;
+    alpc_msg msg, reply;
+    HANDLE received = NULL, cancelled = NULL;
+
+    if (!session_init( &s, bno_dir, "cancel-pending" )) goto done;
+    if (!(received = create_event( s.name, "received" ))) goto done;
+    if (!(cancelled = create_event( s.name, "cancelled" ))) goto done;
+    if (!start_client( &s.client, process, "cancel-pending", s.name )) goto done;
+    if (!session_accept( &s, NULL, NULL )) goto done;
+
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "pending" );
+    SetEvent( received );
+    ok( !WaitForSingleObject( cancelled, wait_time() ), "the client did not cancel\n" );
+    /* guess: the sender withdrew it, so there is nothing to answer */
+    make_reply( &reply, &msg, "late" );
+    status = send_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &reply );
+    ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "reply to a cancelled request: %#lx\n", status );
+
+    if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
+    check_data( &msg, "after" );
+    reply_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "ok" );
+    expect_closed( &s );
+done:
+    if (received) CloseHandle( received );
+    if (cancelled) CloseHandle( cancelled );
+    session_end( &s );
+}
+
 /* a client process that is killed, idle or while it waits for a reply */
 static void client_killed( const char *name, BOOL pending )
 {
@@ -2914,6 +3000,7 @@ static const struct client_scenario client_scenarios[] =
     { "impersonate", client_impersonate },
     { "disconnect", client_disconnect },
     { "cancel", client_cancel },
+    { "cancel-pending", client_cancel_pending },
     { "send-close", client_send_close },
     { "killed", client_killed_idle },
     { "killed-pending", client_killed_pending },
@@ -2980,6 +3067,7 @@ START_TEST(alpc)
         RUN( test_impersonation( process ) );
         RUN( test_disconnect( process ) );
         RUN( test_cancel( process ) );
+        RUN( test_cancel_pending( process ) );
         RUN( test_send_close( process ) );
         RUN( test_shared_port( process ) );
         RUN( test_server_closed( process, FALSE ) );

@@ -61,6 +61,8 @@
 #define ALPC_HANDLEFLG_DUPLICATE_SAME_ATTRIBUTES 0x00020000
 #define ALPC_HANDLEFLG_DUPLICATE_INHERIT         0x00080000
 
+#define ALPC_CANCELFLG_NO_CONTEXT_CHECK          0x00000008
+
 /* the most handles one message may pass */
 #define PORT_MAX_HANDLES  64
 
@@ -1942,6 +1944,16 @@ DECL_HANDLER(alpc_delete_handle)
 
 /* cancel a message the caller sent that was not received yet, or drop a
  * request it received without replying */
+/* whether a cancel names this message: by its MessageId, and by its CallbackId
+ * as well unless the caller asked for no context check */
+static int cancel_names( const struct alpc_cancel_message_request *req, unsigned int msg_id,
+                         unsigned int callback_id )
+{
+    return msg_id == req->msg_id &&
+           ((req->flags & ALPC_CANCELFLG_NO_CONTEXT_CHECK) || callback_id == req->callback_id);
+}
+
+/* Nothing here waits, so every cancel is one that only tries (ALPC_CANCELFLG_TRY_CANCEL) */
 DECL_HANDLER(alpc_cancel_message)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 ), *target;
@@ -1951,7 +1963,7 @@ DECL_HANDLER(alpc_cancel_message)
 
     if (!port) return;
     /* the caller gives up waiting for the reply to its request */
-    if ((wait = find_wait( port, current )) && wait->msg_id == req->msg_id && !wait->callback_id)
+    if ((wait = find_wait( port, current )) && !wait->callback_id && cancel_names( req, wait->msg_id, 0 ))
     {
         if (wait->msg)
         {
@@ -1960,30 +1972,35 @@ DECL_HANDLER(alpc_cancel_message)
             port_msg_free( msg );
         }
         free_wait( wait );
-        release_object( port );
-        return;
+        goto done;
     }
+    /* a message of the caller's process, still queued */
     if ((target = send_target( port, &context )) && (msg = port_queue_find_id( &target->queue, req->msg_id )) &&
-        msg->client_pid == current->process->id && msg->type != PORT_MSG_CONNECTION_REQUEST)
+        msg->client_pid == current->process->id && msg->type != PORT_MSG_CONNECTION_REQUEST &&
+        cancel_names( req, msg->id, msg->callback_id ))
     {
         struct port_wait *sender = msg->type == PORT_MSG_REQUEST ? msg->sender : NULL;
 
         unqueue_msg( target, msg );
         if (sender) end_wait( sender, STATUS_CANCELLED );
         port_msg_free( msg );
-        release_object( port );
-        return;
+        goto done;
     }
     LIST_FOR_EACH_ENTRY_SAFE( wait, next, &port_waits, struct port_wait, entry )
     {
-        if (wait->msg_id != req->msg_id || wait->callback_id || !wait->received ||
-            wait->status != STATUS_PENDING || !can_reply_through( port, wait ))
+        if (wait->callback_id || !wait->received || wait->status != STATUS_PENDING ||
+            !cancel_names( req, wait->msg_id, 0 ))
             continue;
-        end_wait( wait, STATUS_CANCELLED );
-        release_object( port );
-        return;
+        /* a request the caller's process sent through this port, which its receiver holds;
+         * or a request the caller received and will not answer */
+        if ((wait->port == port && wait->thread->process == current->process) || can_reply_through( port, wait ))
+        {
+            end_wait( wait, STATUS_CANCELLED );
+            goto done;
+        }
     }
     set_error( STATUS_NOT_FOUND );
+done:
     release_object( port );
 }
 

@@ -782,10 +782,13 @@ NTSTATUS WINAPI NtAlpcCancelMessage( HANDLE port, ULONG flags, ALPC_CONTEXT_ATTR
 
     TRACE( "(%p,%#x,%p)\n", port, (int)flags, context );
     if (!context) return STATUS_INVALID_PARAMETER;
+    if (flags & ~(ALPC_CANCELFLG_TRY_CANCEL | ALPC_CANCELFLG_NO_CONTEXT_CHECK)) return STATUS_INVALID_PARAMETER;
     SERVER_START_REQ( alpc_cancel_message )
     {
-        req->handle = wine_server_obj_handle( port );
-        req->msg_id = context->MessageId;
+        req->handle      = wine_server_obj_handle( port );
+        req->msg_id      = context->MessageId;
+        req->callback_id = context->CallbackId;
+        req->flags       = flags;
         ret = wine_server_call( req );
     }
     SERVER_END_REQ;
