@@ -533,6 +533,15 @@ static void check_recv_indirect_( const char *file, int line, HANDLE port, alpc_
         if (status) continue;
         handle = ULongToHandle( info.Handle );
         ok_(file, line)( handle_access( handle ) != 0, "index %lu: handle %p is not valid\n", i, handle );
+        CloseHandle( handle );
+        /* the caller owns what it gets and closes it: asked again, it gets a new one (OV) */
+        info.Handle = 0;
+        status = pNtAlpcQueryInformationMessage( port, &msg->h, AlpcMessageHandleInformation, &info, sizeof(info),
+                                                 &ret );
+        ok_(file, line)( status == STATUS_SUCCESS, "NtAlpcQueryInformationMessage(index %lu) again: %#lx\n", i,
+                         status );
+        if (status) continue;
+        handle = ULongToHandle( info.Handle );
         ok_(file, line)( SetEvent( handle ), "index %lu: SetEvent(%p) failed: %lu\n", i, handle, GetLastError() );
         CloseHandle( handle );
     }
@@ -1050,6 +1059,8 @@ static void test_handles( BOOL process )
 
     /* the datagram's event: a new handle with the same access, to the same event */
     if (!expect_msg( s.port, &msg, &attrs, LPC_DATAGRAM )) goto done;
+    /* a datagram that passed a handle must be replied to, to release it (OV) */
+    ok( msg.h.u2.s2.Type & LPC_CONTINUATION_REQUIRED, "type %#x\n", msg.h.u2.s2.Type );
     if (sscanf( msg.data, "dup-datagram %lx %lx", &access, &sent ) != 2)
         ok( 0, "data %s\n", wine_dbgstr_an( msg.data, 32 ));
     else if ((received = check_recv_handle( &attrs, ALPC_PORFLG_OBJECT_TYPE_EVENT, access )))
@@ -1057,8 +1068,44 @@ static void test_handles( BOOL process )
         /* in one process, a new handle all the same */
         if (!process) ok( received != ULongToHandle( sent ), "got the sender's handle %p\n", received );
         ok( !is_signaled( received ), "the event is signaled\n" );
-        ok( SetEvent( received ), "SetEvent failed: %lu\n", GetLastError() );
         CloseHandle( received );
+        /* asked for, the handle is a new one each time, the caller's to close (OV) */
+        for (i = 0; i < 2; i++)
+        {
+            ALPC_MESSAGE_HANDLE_INFORMATION info;
+
+            memset( &info, 0, sizeof(info) );
+            status = pNtAlpcQueryInformationMessage( s.port, &msg.h, AlpcMessageHandleInformation, &info,
+                                                     sizeof(info), NULL );
+            ok( status == STATUS_SUCCESS, "query %d of the datagram's handle failed: %#lx\n", i, status );
+            if (status) continue;
+            received = ULongToHandle( info.Handle );
+            ok( handle_access( received ) == access, "query %d: the handle grants %#lx\n", i,
+                handle_access( received ));
+            if (i) ok( SetEvent( received ), "SetEvent failed: %lu\n", GetLastError() );
+            CloseHandle( received );
+        }
+    }
+    /* released by a reply with nothing but its identity (OV) */
+    {
+        alpc_msg answer;
+
+        set_msg( &answer, "" );
+        answer.h.MessageId = msg.h.MessageId;
+        answer.h.CallbackId = msg.h.CallbackId;
+        status = send_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &answer, NULL );
+        ok( status == STATUS_SUCCESS, "releasing the datagram failed: %#lx\n", status );
+        /* guess: once released, there is nothing left to ask for or release */
+        status = send_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &answer, NULL );
+        ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "releasing it twice: %#lx\n", status );
+    }
+    {
+        ALPC_MESSAGE_HANDLE_INFORMATION info;
+
+        memset( &info, 0, sizeof(info) );
+        status = pNtAlpcQueryInformationMessage( s.port, &msg.h, AlpcMessageHandleInformation, &info,
+                                                 sizeof(info), NULL );
+        ok( !NT_SUCCESS( status ), "query after the release: %#lx\n", status );
     }
     if (!expect_request( s.port, &msg, &attrs, "dup-datagram-check" )) goto done;
     check_no_handle( &attrs );
@@ -1090,6 +1137,15 @@ static void test_handles( BOOL process )
     if (!expect_request( s.port, &msg, &attrs, "indirect" )) goto done;
     check_recv_indirect( s.port, &msg, &attrs );
     reply_msg( s.comm, &msg, "set" );
+    {
+        ALPC_MESSAGE_HANDLE_INFORMATION info;
+
+        /* guess: the reply released them */
+        memset( &info, 0, sizeof(info) );
+        status = pNtAlpcQueryInformationMessage( s.port, &msg.h, AlpcMessageHandleInformation, &info,
+                                                 sizeof(info), NULL );
+        ok( !NT_SUCCESS( status ), "query after the reply: %#lx\n", status );
+    }
 
     /* the refused sends left nothing behind */
     if (!expect_request( s.port, &msg, &attrs, "handles-sent" )) goto done;

@@ -135,6 +135,7 @@ struct port
     struct completion *completion;     /* ALPC: told of every message queued */
     apc_param_t        completion_key;
     struct list        sleepers;       /* threads that wait on it with a futex */
+    struct list        records;        /* ALPC: messages received through it, kept for what they carry */
 };
 
 /* a thread waiting for the reply to its request */
@@ -207,7 +208,7 @@ struct msg_attach
     struct event  *event;           /* direct attribute: set once received */
     client_ptr_t   ticket;          /* work-on-behalf ticket */
     unsigned int   count;
-    struct
+    struct msg_handle
     {
         struct object *obj;
         unsigned int   flags;
@@ -217,7 +218,21 @@ struct msg_attach
     } handles[1];
 };
 
+/* A received ALPC message that passed handles is kept, with its objects, until
+ * the receiver replies to it or releases it (LPC_CONTINUATION_REQUIRED, openvmm):
+ * NtAlpcQueryInformationMessage makes the receiver a new handle to one of them
+ * each time it asks. */
+struct port_record
+{
+    struct list        entry;          /* in the receiving port's records */
+    unsigned int       msg_id;
+    unsigned int       callback_id;
+    struct msg_attach *attach;         /* what the message carried */
+};
+
 static struct list alpc_handles = LIST_INIT( alpc_handles );
+
+static void free_records( struct port *port );
 static struct list port_views = LIST_INIT( port_views );
 static struct list port_waits = LIST_INIT( port_waits );
 static struct list connecting_ports = LIST_INIT( connecting_ports );  /* not accepted yet */
@@ -310,6 +325,7 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     list_init( &port->connect_entry );
     list_init( &port->waiter_entry );
     list_init( &port->sleepers );
+    list_init( &port->records );
     port->connect_handle = 0;
 }
 
@@ -674,6 +690,7 @@ static void close_port( struct port *port )
     struct port *other, *next;
 
     port->closed = 1;
+    free_records( port );
     if (port == hard_error_port)
     {
         /* its reference must not keep it, and its owner, past the last handle */
@@ -801,6 +818,7 @@ static void port_destroy( struct object *obj )
         if (view->port == port) free_port_view( view );
 
     if (!port->closed) close_port( port );
+    free_records( port );
     if (port->kind != PORT_CONNECTION) unmap_views( port );
     if (port->section) release_object( port->section );
     if (port->process) release_object( port->process );
@@ -956,7 +974,7 @@ static struct object *get_section_obj( struct process *process, obj_handle_t han
 /* create a connection port */
 static int attach_msg( struct port_msg *msg, struct port *port, struct port *target, const void *data,
                        data_size_t size );
-static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_size );
+static int reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_size, int kept );
 
 DECL_HANDLER(alpc_create_port)
 {
@@ -1112,7 +1130,7 @@ DECL_HANDLER(alpc_connect_result)
         if (port->connect_reply)
         {
             reply->info_size = min( port->connect_reply->size, get_reply_max_size() );
-            reply_msg_data( port->connect_reply, req->want, reply->info_size );
+            reply_msg_data( port->connect_reply, req->want, reply->info_size, 0 );
             port_msg_free( port->connect_reply );
             port->connect_reply = NULL;
         }
@@ -1307,6 +1325,66 @@ static void free_msg_attach( void *ptr )
     free( attach );
 }
 
+static void free_record( struct port_record *record )
+{
+    list_remove( &record->entry );
+    free_msg_attach( record->attach );
+    free( record );
+}
+
+static void free_records( struct port *port )
+{
+    struct port_record *record, *next;
+
+    LIST_FOR_EACH_ENTRY_SAFE( record, next, &port->records, struct port_record, entry ) free_record( record );
+}
+
+static struct port_record *find_record_on( struct port *port, unsigned int msg_id, unsigned int callback_id,
+                                           int any_callback )
+{
+    struct port_record *record;
+
+    LIST_FOR_EACH_ENTRY( record, &port->records, struct port_record, entry )
+        if (record->msg_id == msg_id && (any_callback || record->callback_id == callback_id)) return record;
+    return NULL;
+}
+
+/* a message kept for what it carries, received through the port or through another
+ * port of the same connection (as a reply may go through either) */
+static struct port_record *find_record( struct port *port, unsigned int msg_id, unsigned int callback_id,
+                                        int any_callback )
+{
+    struct port_record *record;
+    struct port *server;
+
+    if ((record = find_record_on( port, msg_id, callback_id, any_callback ))) return record;
+    if (port->kind == PORT_SERVER && port->conn) return find_record_on( port->conn, msg_id, callback_id, any_callback );
+    if (port->kind != PORT_CONNECTION) return NULL;
+    LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct port, conn_entry )
+        if ((record = find_record_on( server, msg_id, callback_id, any_callback ))) return record;
+    return NULL;
+}
+
+/* whether a message taken from a queue is kept for the handles it passes: an ALPC
+ * request or datagram, taken by a receiver that asked for its handles */
+static int keeps_record( const struct port *port, const struct port_msg *msg, unsigned int want )
+{
+    const struct msg_attach *attach = msg->attach;
+
+    return !(port->flags & ALPC_PORFLG_LPC_MODE) && (want & PORT_WANT_HANDLES) && attach && attach->count &&
+           (msg->type == PORT_MSG_REQUEST || msg->type == PORT_MSG_DATAGRAM);
+}
+
+/* the message's objects move to a record of the port it was received through */
+static void keep_record( struct port *port, struct port_record *record, struct port_msg *msg )
+{
+    record->msg_id      = msg->id;
+    record->callback_id = msg->callback_id;
+    record->attach      = msg->attach;
+    msg->attach = NULL;
+    list_add_tail( &port->records, &record->entry );
+}
+
 /* the ALPC_PORFLG_OBJECT_TYPE_* bit of an object */
 static unsigned int object_type_bit( struct object *obj )
 {
@@ -1434,8 +1512,10 @@ static int attach_msg( struct port_msg *msg, struct port *port, struct port *tar
 }
 
 /* give the receiver what a message carries, after its data */
-/* the data of a message for the receiver, followed by what it carries when something was wanted */
-static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_size )
+/* the data of a message for the receiver, followed by what it carries when something was
+ * wanted; of a message kept for its handles, only a single one is made now (it goes in
+ * the receiver's handle attribute), the others when the receiver asks for them */
+static int reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_size, int kept )
 {
     struct msg_attach *attach = msg->attach;
     unsigned int i, count = (attach && (want & PORT_WANT_HANDLES)) ? attach->count : 0;
@@ -1450,16 +1530,19 @@ static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t
     if (!attach || !want || extra > get_reply_max_size() - data_size)
     {
         set_reply_data( msg->data, data_size );
-        return;
+        return 0;
     }
-    if (!(buffer = set_reply_data_size( data_size + extra ))) return;
+    if (!(buffer = set_reply_data_size( data_size + extra ))) return 0;
     memcpy( buffer, msg->data, data_size );
     fill_recv_info( &info, attach, want, count, sid_size );
+    info.kept = kept;
     for (i = 0; i < count; i++)
     {
         handles[i].flags  = attach->handles[i].flags;
         handles[i].type   = attach->handles[i].type;
         handles[i].access = attach->handles[i].access;
+        handles[i].handle = 0;
+        if (kept && count > 1) continue;
         handles[i].handle = alloc_handle_no_access_check( current->process, attach->handles[i].obj,
                                                           attach->handles[i].access,
                                                           attach->handles[i].attributes );
@@ -1472,6 +1555,7 @@ static void reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t
     }
     put_recv_info( buffer + data_size, &info, handles, sid );
     clear_error();  /* a handle that could not be made stays 0 */
+    return 1;
 }
 
 /* queue a request or a datagram from the current thread; returns its MessageId */
@@ -1595,7 +1679,7 @@ DECL_HANDLER(alpc_get_reply)
             reply->client_pid = wait->reply->client_pid;
             reply->client_tid = wait->reply->client_tid;
             reply->data_size  = min( wait->reply->size, get_reply_max_size() );
-            reply_msg_data( wait->reply, req->want, reply->data_size );
+            reply_msg_data( wait->reply, req->want, reply->data_size, 0 );
         }
         free_wait( wait );
     }
@@ -1671,6 +1755,7 @@ static int deliver_reply( struct port_wait *wait )
 DECL_HANDLER(alpc_reply_message)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_record *record;
     struct port_wait *wait;
     struct port_msg *msg;
     data_size_t size = get_req_data_size();
@@ -1679,7 +1764,15 @@ DECL_HANDLER(alpc_reply_message)
     if (!port) return;
     free_ended_waits();
     if (req->data_size > size) set_error( STATUS_INVALID_PARAMETER );
-    else if (!(wait = find_received( port, req->msg_id, req->callback_id, req->client_pid, req->client_tid ))) ;
+    else if (!(wait = find_received( port, req->msg_id, req->callback_id, req->client_pid, req->client_tid )))
+    {
+        /* a datagram kept for its handles: nobody waits for the reply, which releases it */
+        if ((record = find_record( port, req->msg_id, req->callback_id, 0 )))
+        {
+            clear_error();
+            free_record( record );
+        }
+    }
     else if ((status = port_check_msg_lengths( req->data_size, req->total_len, port->max_msg_len )))
         set_error( status );
     else if ((msg = new_msg( PORT_MSG_REPLY, get_req_data(), req->data_size )))
@@ -1704,6 +1797,8 @@ DECL_HANDLER(alpc_reply_message)
             wait->reply = msg;
             if (!deliver_reply( wait )) end_wait( wait, STATUS_SUCCESS );
         }
+        if (!get_error() && (record = find_record( port, req->msg_id, req->callback_id, 0 )))
+            free_record( record );
         if (!get_error() && req->wake && receive_would_pend( port ))
         {
             port_wake_register( &port->sleepers, req->wake, PORT_DELIVER_RECEIVE, req->deliver,
@@ -1719,6 +1814,7 @@ DECL_HANDLER(alpc_reply_message)
 DECL_HANDLER(alpc_receive_message)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 ), *queue;
+    struct port_record *record = NULL;
     struct port_msg *msg;
 
     if (!port) return;
@@ -1728,6 +1824,13 @@ DECL_HANDLER(alpc_receive_message)
     {
         reply->total = msg->size;
         set_error( STATUS_BUFFER_TOO_SMALL );
+        release_object( port );
+        return;
+    }
+    /* what can fail comes before the message is taken */
+    if ((msg = port_queue_head( &queue->queue )) && !req->connections_only && keeps_record( port, msg, req->want ) &&
+        !(record = mem_alloc( sizeof(*record) )))
+    {
         release_object( port );
         return;
     }
@@ -1767,10 +1870,17 @@ DECL_HANDLER(alpc_receive_message)
         if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
             reply->view_size = ((struct port *)msg->sender)->view_size;
         reply->data_size   = min( msg->size, min( req->max_len, get_reply_max_size() ));
-        reply_msg_data( msg, req->want, reply->data_size );
+        if (!reply_msg_data( msg, req->want, reply->data_size, record != NULL ) && record)
+        {
+            free( record );  /* no room to say so: the handles go with the message */
+            record = NULL;
+        }
         msg_received( msg );
+        if (record) keep_record( port, record, msg );
+        record = NULL;
         port_msg_free( msg );
     }
+    free( record );
     release_object( port );
 }
 
@@ -1957,6 +2067,7 @@ static int cancel_names( const struct alpc_cancel_message_request *req, unsigned
 DECL_HANDLER(alpc_cancel_message)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 ), *target;
+    struct port_record *record;
     struct port_wait *wait, *next;
     struct port_msg *msg;
     client_ptr_t context;
@@ -1995,12 +2106,43 @@ DECL_HANDLER(alpc_cancel_message)
          * or a request the caller received and will not answer */
         if ((wait->port == port && wait->thread->process == current->process) || can_reply_through( port, wait ))
         {
+            if (can_reply_through( port, wait ) && (record = find_record( port, wait->msg_id, 0, 0 )))
+                free_record( record );
             end_wait( wait, STATUS_CANCELLED );
             goto done;
         }
     }
+    /* the receiver releases a message kept for its handles (LA cancels what it will not answer) */
+    if ((record = find_record( port, req->msg_id, req->callback_id,
+                               req->flags & ALPC_CANCELFLG_NO_CONTEXT_CHECK )))
+    {
+        free_record( record );
+        goto done;
+    }
     set_error( STATUS_NOT_FOUND );
 done:
+    release_object( port );
+}
+
+/* a new handle to one of the objects a kept message passed (AlpcMessageHandleInformation) */
+DECL_HANDLER(alpc_get_message_handle)
+{
+    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_record *record;
+
+    if (!port) return;
+    if (!(record = find_record( port, req->msg_id, 0, 1 ))) set_error( STATUS_NOT_FOUND );
+    else if (req->index >= record->attach->count) set_error( STATUS_INVALID_PARAMETER );
+    else
+    {
+        const struct msg_handle *handle = &record->attach->handles[req->index];
+
+        reply->flags  = handle->flags;
+        reply->type   = handle->type;
+        reply->access = handle->access;
+        reply->new_handle = alloc_handle_no_access_check( current->process, handle->obj, handle->access,
+                                                          handle->attributes );
+    }
     release_object( port );
 }
 

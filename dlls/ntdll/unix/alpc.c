@@ -166,7 +166,8 @@ static pthread_mutex_t received_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 static void keep_received_info( HANDLE port, const LPC_MESSAGE *msg, const struct port_attach *attach )
 {
-    ULONG count = attach->recv.handle_count;
+    /* wineserver keeps the handles of a message it keeps, and makes new ones on request */
+    ULONG count = attach->recv.kept ? 0 : attach->recv.handle_count;
     struct received_info *entry;
 
     if (!(entry = malloc( offsetof( struct received_info, handles[max( count, 1 )] )))) return;
@@ -748,7 +749,9 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
                                 alertable, &needed, &attach, &sleep );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
-    if ((out->MessageType & 0xff) == LPC_MSG_REQUEST) out->MessageType |= LPC_CONTINUATION_REQUIRED;
+    /* a request must be answered, and a message that passed handles released */
+    if ((out->MessageType & 0xff) == LPC_MSG_REQUEST || (attach.received && attach.recv.kept))
+        out->MessageType |= LPC_CONTINUATION_REQUIRED;
     if (len) *len = out->MessageSize;
     set_received_attributes( port, recv_attr, out, context, &attach );
     return STATUS_SUCCESS;
@@ -1188,9 +1191,27 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
     }
     if (!info) return STATUS_INVALID_PARAMETER;
     if (len != sizeof(*handle_info)) return STATUS_INFO_LENGTH_MISMATCH;
-    if ((ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle,
-                                  NULL, NULL, NULL )))
-        return ret;
+    port_probe_write( handle_info, sizeof(*handle_info) );
+    /* a message kept until it is released: a handle of the caller's own each time */
+    SERVER_START_REQ( alpc_get_message_handle )
+    {
+        req->handle = wine_server_obj_handle( port );
+        req->msg_id = ((LPC_MESSAGE *)msg)->MessageId;
+        req->index  = handle_info->Index;
+        if (!(ret = wine_server_call( req )))
+        {
+            handle.handle = reply->new_handle;
+            handle.flags  = reply->flags;
+            handle.type   = reply->type;
+            handle.access = reply->access;
+        }
+    }
+    SERVER_END_REQ;
+    /* otherwise a reply's, made when it was received */
+    if (ret == STATUS_NOT_FOUND)
+        ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle,
+                                 NULL, NULL, NULL );
+    if (ret) return ret;
     handle_info->Flags         = handle.flags;
     handle_info->Handle        = handle.handle;
     handle_info->ObjectType    = handle.type;
