@@ -486,7 +486,9 @@ static const char written[] = "written by the server";
 
 static void client_data( const char *name )
 {
-    char source[64], target[64];
+    /* aligned: a zero-length write to an aligned entry once crashed wineserver */
+    DECLSPEC_ALIGN(8) char source[64];
+    DECLSPEC_ALIGN(8) char target[64];
     HANDLE port;
     NTSTATUS status;
     data_msg msg;
@@ -563,6 +565,16 @@ static void test_request_data( BOOL process )
     ok( len == sizeof(written), "wrote %Iu bytes\n", len );
     status = pNtWriteRequestData( s.comm, &msg.h, 1, buffer, 65, &len );
     ok( status == STATUS_INVALID_PARAMETER, "NtWriteRequestData(more than the entry): %#lx\n", status );
+    /* nothing at all, either way (guess: success, with nothing done; wineserver
+     * once faulted writing no bytes to an aligned address) */
+    len = 0xdead;
+    status = pNtWriteRequestData( s.comm, &msg.h, 1, buffer, 0, &len );
+    ok( status == STATUS_SUCCESS, "NtWriteRequestData(0 bytes): %#lx\n", status );
+    ok( len == 0, "wrote %Iu bytes\n", len );
+    len = 0xdead;
+    status = pNtReadRequestData( s.comm, &msg.h, 0, buffer, 0, &len );
+    ok( status == STATUS_SUCCESS, "NtReadRequestData(0 bytes): %#lx\n", status );
+    ok( len == 0, "read %Iu bytes\n", len );
 
     make_reply( &reply, &msg.h, "done" );
     status = pNtReplyPort( s.comm, &reply.h );

@@ -2306,10 +2306,12 @@ DECL_HANDLER(alpc_request_data)
         set_error( STATUS_INVALID_PARAMETER );
         goto done;
     }
-    if (req->write)
+    /* wineserver's process memory helpers touch a word even for no bytes */
+    if (!size) reply->done = 0;
+    else if (req->write)
     {
         size = min( size, get_req_data_size() );
-        if (write_process_memory( wait->thread->process, entry[0], size, get_req_data() ))
+        if (size && write_process_memory( wait->thread->process, entry[0], size, get_req_data() ))
             reply->done = size;
     }
     else
