@@ -487,8 +487,9 @@ static HANDLE check_recv_handle_( const char *file, int line, const recv_attrs *
     handle = attrs->handle.Handle;
     ok_(file, line)( !(attrs->handle.Flags & ALPC_HANDLEFLG_INDIRECT), "Flags %#lx\n", attrs->handle.Flags );
     ok_(file, line)( handle && handle != INVALID_HANDLE_VALUE, "Handle %p\n", handle );
-    /* guess: the type is reported as the DupObjectTypes bit */
-    ok_(file, line)( attrs->handle.ObjectType == type, "ObjectType %#lx, expected %#lx\n", attrs->handle.ObjectType,
+    /* the third field is the number of handles, one (OV: test_handle_passing reads it
+     * as HandleCount and queries that many); the type is not reported there */
+    ok_(file, line)( attrs->handle.HandleCount == 1, "HandleCount %#lx, type %#lx\n", attrs->handle.HandleCount,
                      type );
     /* guess: GrantedAccess is the new handle's */
     ok_(file, line)( attrs->handle.GrantedAccess == access, "GrantedAccess %#lx, expected %#lx\n",

@@ -29,10 +29,15 @@
 #include "config.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+# include <sys/mman.h>
+#endif
 
 #include "ntstatus.h"
 #define WIN32_NO_STATUS
@@ -62,6 +67,10 @@
 #define ALPC_HANDLEFLG_DUPLICATE_INHERIT         0x00080000
 
 #define ALPC_CANCELFLG_NO_CONTEXT_CHECK          0x00000008
+
+#define ALPC_VIEWFLG_UNMAP_EXISTING              0x00010000
+#define ALPC_VIEWFLG_AUTO_RELEASE                0x00020000
+#define ALPC_VIEWFLG_SECURED_ACCESS              0x00040000
 
 /* the most handles one message may pass */
 #define PORT_MAX_HANDLES  64
@@ -182,6 +191,7 @@ struct alpc_handle
     mem_size_t        size;            /* a section's usable size */
     int               imp_level;       /* a security context's level */
     int               revoked;         /* a security context no longer usable */
+    int               secure;          /* a section whose views may be sent secured */
 };
 
 /* the views of port sections a process mapped: the view attribute names a view by its base */
@@ -202,9 +212,12 @@ struct msg_attach
     struct token  *token;           /* the sender's, or its security context's */
     int            context;         /* token is a security context's ... */
     int            imp_level;       /* ... captured at this level */
-    struct object *view;            /* the section of a view passed */
+    struct object *view;            /* the section of a view passed (a copy of it, secured) */
     mem_size_t     view_size;
     unsigned int   view_flags;
+    struct process *release_process; /* ALPC_VIEWFLG_AUTO_RELEASE: the sender's view to unmap ... */
+    client_ptr_t   release_base;    /* ... when the message is done with */
+    int            unmap_existing;  /* ALPC_VIEWFLG_UNMAP_EXISTING: a reply unmaps the replier's view */
     struct event  *event;           /* direct attribute: set once received */
     client_ptr_t   ticket;          /* work-on-behalf ticket */
     unsigned int   count;
@@ -228,6 +241,7 @@ struct port_record
     unsigned int       msg_id;
     unsigned int       callback_id;
     struct msg_attach *attach;         /* what the message carried */
+    client_ptr_t       recv_view;      /* where the receiver mapped its view, or 0 */
 };
 
 static struct list alpc_handles = LIST_INIT( alpc_handles );
@@ -647,7 +661,12 @@ static void cancel_queued( struct port *client )
             end_wait( msg->sender, STATUS_PORT_DISCONNECTED );
             msg->sender = NULL;
         }
-        msg->type = PORT_MSG_CANCELED;
+        /* its data and what it carried are thrown away (OV test_send_then_close) */
+        msg->type      = PORT_MSG_CANCELED;
+        msg->size      = 0;
+        msg->data_info = 0;
+        if (msg->attach) msg->free_attach( msg->attach );
+        msg->attach = NULL;
     }
 }
 
@@ -769,6 +788,29 @@ static void free_port_view( struct port_view *view )
     release_object( view->mapping );
     release_object( view->process );
     free( view );
+}
+
+static struct port_view *find_port_view( struct process *process, client_ptr_t base )
+{
+    struct port_view *view;
+
+    LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
+        if (view->process == process && view->base == base) return view;
+    return NULL;
+}
+
+/* a view released for its process (ALPC_VIEWFLG_AUTO_RELEASE), if it is still mapped there */
+static void unmap_port_view( struct process *process, client_ptr_t base )
+{
+    struct port_view *view = find_port_view( process, base );
+    apc_call_t call;
+
+    if (!view) return;
+    free_port_view( view );
+    memset( &call, 0, sizeof(call) );
+    call.unmap_view.type = APC_UNMAP_VIEW;
+    call.unmap_view.addr = base;
+    thread_queue_apc( process, NULL, NULL, &call );
 }
 
 static void free_alpc_handle( struct alpc_handle *handle )
@@ -958,9 +1000,9 @@ static int check_data_info( const struct port_msg *msg )
 }
 
 /* a section a port view may map: the caller must be able to map it read-write */
-static struct object *get_section_obj( struct process *process, obj_handle_t handle )
+static struct object *get_section_obj( struct process *process, obj_handle_t handle, unsigned int access )
 {
-    struct object *obj = get_handle_obj( process, handle, SECTION_MAP_READ | SECTION_MAP_WRITE, NULL );
+    struct object *obj = get_handle_obj( process, handle, access, NULL );
 
     if (obj && obj->ops->type != &mapping_type)
     {
@@ -1037,7 +1079,8 @@ DECL_HANDLER(alpc_connect_port)
     info = (const char *)sid + req->sid_len;
     info_len = req->info_size;
     size -= req->sid_len + info_len;
-    if (req->section && !(section = get_section_obj( current->process, req->section )))
+    if (req->section &&
+        !(section = get_section_obj( current->process, req->section, SECTION_MAP_READ | SECTION_MAP_WRITE )))
     {
         if (root) release_object( root );
         return;
@@ -1318,6 +1361,11 @@ static void free_msg_attach( void *ptr )
     struct msg_attach *attach = ptr;
     unsigned int i;
 
+    if (attach->release_process)
+    {
+        unmap_port_view( attach->release_process, attach->release_base );
+        release_object( attach->release_process );
+    }
     for (i = 0; i < attach->count; i++) release_object( attach->handles[i].obj );
     if (attach->view) release_object( attach->view );
     if (attach->token) release_object( attach->token );
@@ -1371,7 +1419,8 @@ static int keeps_record( const struct port *port, const struct port_msg *msg, un
 {
     const struct msg_attach *attach = msg->attach;
 
-    return !(port->flags & ALPC_PORFLG_LPC_MODE) && (want & PORT_WANT_HANDLES) && attach && attach->count &&
+    return !(port->flags & ALPC_PORFLG_LPC_MODE) && attach &&
+           (((want & PORT_WANT_HANDLES) && attach->count) || ((want & PORT_WANT_VIEW) && attach->view)) &&
            (msg->type == PORT_MSG_REQUEST || msg->type == PORT_MSG_DATAGRAM);
 }
 
@@ -1383,6 +1432,19 @@ static void keep_record( struct port *port, struct port_record *record, struct p
     record->attach      = msg->attach;
     msg->attach = NULL;
     list_add_tail( &port->records, &record->entry );
+}
+
+/* ALPC_VIEWFLG_UNMAP_EXISTING in a reply: the replier's view of the message it answers
+ * is forgotten here, and ntdll unmaps it */
+static client_ptr_t take_received_view( struct port_record *record )
+{
+    struct port_view *view;
+    client_ptr_t base = record->recv_view;
+
+    record->recv_view = 0;
+    if (!base || !(view = find_port_view( current->process, base ))) return 0;
+    free_port_view( view );
+    return base;
 }
 
 /* the ALPC_PORFLG_OBJECT_TYPE_* bit of an object */
@@ -1446,21 +1508,108 @@ static int attach_handles( struct msg_attach *attach, struct port *target, const
     return 1;
 }
 
+/* whether a mapping is that of a port section made secure (ALPC_CREATEPORTSECTIONFLG_SECURE) */
+static int section_is_secure( struct object *mapping )
+{
+    struct alpc_handle *handle;
+
+    LIST_FOR_EACH_ENTRY( handle, &alpc_handles, struct alpc_handle, entry )
+        if (handle->kind == ALPC_HANDLE_SECTION && handle->obj == mapping && handle->secure) return 1;
+    return 0;
+}
+
+/* A secured view (ALPC_VIEWFLG_SECURED_ACCESS) may not change while the receiver
+ * holds it, whatever the sender does with its own: the receiver gets a copy of
+ * its contents as they are when it is sent, in a section of its own. */
+static struct object *copy_view( struct object *section, mem_size_t size )
+{
+    static const mem_size_t chunk = 0x10000;
+    struct object *copy = NULL;
+    struct mapping *mapping;
+    struct fd *fd, *copy_fd;
+    char *buffer;
+    mem_size_t pos;
+    ssize_t done;
+    int src, dst;
+
+    if (!(fd = get_obj_fd( section ))) return NULL;
+    src = get_unix_fd( fd );
+    if (src == -1 || !(buffer = mem_alloc( chunk )))
+    {
+        release_object( fd );
+        return NULL;
+    }
+#ifdef __linux__
+    dst = memfd_create( "wine-alpc-secured-view", MFD_CLOEXEC );
+#else
+    dst = -1;
+    errno = ENOSYS;
+#endif
+    if (dst == -1 || ftruncate( dst, size ) == -1)
+    {
+        file_set_error();
+        goto done;
+    }
+    for (pos = 0; pos < size; pos += done)
+    {
+        if ((done = pread( src, buffer, min( chunk, size - pos ), pos )) <= 0) break;
+        if (pwrite( dst, buffer, done, pos ) != done) break;
+    }
+    if (pos < size)
+    {
+        if (done < 0) file_set_error();
+        else set_error( STATUS_SECTION_TOO_BIG );
+        goto done;
+    }
+    /* an fd of no object's yet, which the mapping takes as its own */
+    if ((copy_fd = create_anonymous_fd( NULL, dst, NULL, FILE_SYNCHRONOUS_IO_NONALERT )))
+    {
+        if ((mapping = create_fd_mapping( NULL, NULL, copy_fd, 0, NULL ))) copy = (struct object *)mapping;
+        release_object( copy_fd );
+    }
+    dst = -1;  /* the fd object owns it now */
+done:
+    if (dst != -1) close( dst );
+    free( buffer );
+    release_object( fd );
+    return copy;
+}
+
 /* the section of a view of the sender's that a message passes */
 static int attach_view( struct msg_attach *attach, client_ptr_t base, unsigned int flags )
 {
-    struct port_view *view;
+    struct port_view *view = find_port_view( current->process, base );
 
-    LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
+    if (!view)
     {
-        if (view->process != current->process || view->base != base) continue;
-        attach->view       = grab_object( view->mapping );
-        attach->view_size  = view->size;
-        attach->view_flags = flags;
-        return 1;
+        set_error( STATUS_INVALID_PARAMETER );
+        return 0;
     }
-    set_error( STATUS_INVALID_PARAMETER );
-    return 0;
+    if (flags & ALPC_VIEWFLG_SECURED_ACCESS)
+    {
+        /* guess: only a secure section's views can be (openvmm says so of Windows) */
+        if (!section_is_secure( view->mapping ))
+        {
+            set_error( STATUS_INVALID_PARAMETER );
+            return 0;
+        }
+        if (!(attach->view = copy_view( view->mapping, view->size ))) return 0;
+    }
+    else attach->view = grab_object( view->mapping );
+    attach->view_size  = view->size;
+    attach->view_flags = flags;
+    if (flags & ALPC_VIEWFLG_AUTO_RELEASE) attach->release_base = base;
+    return 1;
+}
+
+/* the message is on its way: a view it passes with ALPC_VIEWFLG_AUTO_RELEASE goes with it
+ * (before, a failed send leaves the sender its view) */
+static void release_view_with( struct port_msg *msg )
+{
+    struct msg_attach *attach = msg->attach;
+
+    if (attach && attach->release_base && !attach->release_process)
+        attach->release_process = (struct process *)grab_object( current->process );
 }
 
 /* the token a message is sent under */
@@ -1505,6 +1654,13 @@ static int attach_msg( struct port_msg *msg, struct port *port, struct port *tar
     if (!(attach->token = get_send_token( port, info.context, &attach->imp_level ))) return 0;
     attach->context  = info.context != 0;
     if (info.handle_count && !attach_handles( attach, target, handles, info.handle_count )) return 0;
+    if (info.view_flags & ~(ALPC_VIEWFLG_UNMAP_EXISTING | ALPC_VIEWFLG_AUTO_RELEASE | ALPC_VIEWFLG_SECURED_ACCESS) ||
+        (!info.view && (info.view_flags & ~ALPC_VIEWFLG_UNMAP_EXISTING)))
+    {
+        set_error( STATUS_INVALID_PARAMETER );
+        return 0;
+    }
+    attach->unmap_existing = !!(info.view_flags & ALPC_VIEWFLG_UNMAP_EXISTING);
     if (info.view && !attach_view( attach, info.view, info.view_flags )) return 0;
     if (info.event && !(attach->event = get_event_obj( current->process, info.event, EVENT_MODIFY_STATE )))
         return 0;
@@ -1551,7 +1707,10 @@ static int reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t 
     {
         info.view_flags = attach->view_flags;
         info.view_size  = attach->view_size;
-        info.view = alloc_handle( current->process, attach->view, SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
+        /* a secured view is the receiver's to read only */
+        info.view = alloc_handle( current->process, attach->view,
+                                  (attach->view_flags & ALPC_VIEWFLG_SECURED_ACCESS) ? SECTION_MAP_READ
+                                  : SECTION_MAP_READ | SECTION_MAP_WRITE, 0 );
     }
     put_recv_info( buffer + data_size, &info, handles, sid );
     clear_error();  /* a handle that could not be made stays 0 */
@@ -1603,8 +1762,10 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
         port_msg_free( msg );
         return 0;
     }
-    if ((attach_size && !attach_msg( msg, port, target, attach, attach_size )) ||
-        (type == PORT_MSG_REQUEST && !(wait = create_wait( port, target, msg ))))
+    if (attach_size && attach_msg( msg, port, target, attach, attach_size ) &&
+        ((struct msg_attach *)msg->attach)->unmap_existing)
+        set_error( STATUS_INVALID_PARAMETER );  /* only a reply unmaps the view of what it answers */
+    if (get_error() || (type == PORT_MSG_REQUEST && !(wait = create_wait( port, target, msg ))))
     {
         port_msg_free( msg );
         return 0;
@@ -1615,6 +1776,7 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
         wait->imp_level = ((struct msg_attach *)msg->attach)->imp_level;
     }
     /* queue_msg may hand the message to a sleeping receiver and free it */
+    release_view_with( msg );
     msg->id = id = port_next_id( &last_msg_id );
     if (wait)
     {
@@ -1766,10 +1928,18 @@ DECL_HANDLER(alpc_reply_message)
     if (req->data_size > size) set_error( STATUS_INVALID_PARAMETER );
     else if (!(wait = find_received( port, req->msg_id, req->callback_id, req->client_pid, req->client_tid )))
     {
-        /* a datagram kept for its handles: nobody waits for the reply, which releases it */
+        /* a datagram kept for what it passed: nobody waits for the reply, which releases it
+         * (and unmaps the replier's view of it when asked); what the reply carries is dropped */
         if ((record = find_record( port, req->msg_id, req->callback_id, 0 )))
         {
+            port_send_attach_t info;
+
             clear_error();
+            if (size - req->data_size >= sizeof(info))
+            {
+                memcpy( &info, (const char *)get_req_data() + req->data_size, sizeof(info) );
+                if (info.view_flags & ALPC_VIEWFLG_UNMAP_EXISTING) reply->unmap = take_received_view( record );
+            }
             free_record( record );
         }
     }
@@ -1783,8 +1953,15 @@ DECL_HANDLER(alpc_reply_message)
         if (size > req->data_size &&
             !attach_msg( msg, port, receive_port( wait->port ), (const char *)get_req_data() + req->data_size,
                          size - req->data_size ))
+        {
             port_msg_free( msg );
-        else if (wait->async)
+            goto done;
+        }
+        if (msg->attach && ((struct msg_attach *)msg->attach)->unmap_existing &&
+            (record = find_record( port, req->msg_id, req->callback_id, 0 )))
+            reply->unmap = take_received_view( record );
+        release_view_with( msg );
+        if (wait->async)
         {
             /* the reply joins the messages the sender receives */
             msg->context = wait->port->kind == PORT_SERVER ? wait->port->context : 0;
@@ -1807,6 +1984,7 @@ DECL_HANDLER(alpc_reply_message)
         }
     }
     else set_error( STATUS_NO_MEMORY );
+done:
     release_object( port );
 }
 
@@ -1924,11 +2102,13 @@ DECL_HANDLER(alpc_create_section)
     else if (port->max_total && (req->size > port->max_total ||
                                  port_sections_size( port ) > port->max_total - req->size))
         set_error( STATUS_QUOTA_EXCEEDED );
-    else if ((mapping = get_section_obj( current->process, req->section )))
+    else if ((mapping = get_section_obj( current->process, req->section,
+                                         SECTION_MAP_READ | SECTION_MAP_WRITE )))
     {
         if ((section = create_alpc_handle( port, ALPC_HANDLE_SECTION, mapping )))
         {
-            section->size = req->size;
+            section->size   = req->size;
+            section->secure = req->secure;
             reply->id = section->id;
         }
         release_object( mapping );
@@ -1985,16 +2165,20 @@ DECL_HANDLER(alpc_set_view)
         }
         set_error( STATUS_INVALID_PARAMETER );
     }
-    else if ((mapping = get_section_obj( current->process, req->section )))
+    else if ((mapping = get_section_obj( current->process, req->section, SECTION_MAP_READ )))
     {
         if ((view = mem_alloc( sizeof(*view) )))
         {
+            struct port_record *record;
+
             view->port    = port;
             view->process = (struct process *)grab_object( current->process );
             view->base    = req->base;
             view->size    = req->size;
             view->mapping = (struct object *)grab_object( mapping );
             list_add_tail( &port_views, &view->entry );
+            /* a reply with ALPC_VIEWFLG_UNMAP_EXISTING unmaps it */
+            if (req->msg_id && (record = find_record( port, req->msg_id, 0, 1 ))) record->recv_view = req->base;
         }
         release_object( mapping );
     }

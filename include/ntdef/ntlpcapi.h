@@ -559,6 +559,7 @@ typedef struct _ALPC_SECURITY_ATTR
 #define ALPC_VIEWFLG_UNMAP_EXISTING 0x00010000
 #define ALPC_VIEWFLG_AUTO_RELEASE   0x00020000
 #define ALPC_VIEWFLG_NOT_SECURE     0x00040000  /* name as in phnt; Microsoft code calls this bit "secure" */
+#define ALPC_VIEWFLG_SECURED_ACCESS 0x00040000  /* openvmm's name: the receiver's view cannot change */
 
 typedef struct _ALPC_DATA_VIEW_ATTR
 {

@@ -98,7 +98,10 @@ static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct por
     if ((valid & ALPC_MESSAGE_VIEW_ATTRIBUTE) &&
         (view = alpc_attr_block( (ALPC_MESSAGE_ATTRIBUTES *)attr, ALPC_MESSAGE_VIEW_ATTRIBUTE )))
     {
-        if (!view->ViewBase) return STATUS_INVALID_PARAMETER;
+        /* a reply may send no view and only unmap the one it answers (openvmm) */
+        if (!view->ViewBase && !(view->Flags & ALPC_VIEWFLG_UNMAP_EXISTING)) return STATUS_INVALID_PARAMETER;
+        if (view->Flags & ~(ALPC_VIEWFLG_UNMAP_EXISTING | ALPC_VIEWFLG_AUTO_RELEASE | ALPC_VIEWFLG_SECURED_ACCESS))
+            return STATUS_INVALID_PARAMETER;
         info->view       = wine_server_client_ptr( view->ViewBase );
         info->view_flags = view->Flags;
     }
@@ -276,9 +279,11 @@ static void set_handle_attribute( ALPC_MESSAGE_ATTRIBUTES *attr, const struct po
     memset( handle, 0, sizeof(*handle) );
     if (count == 1)
     {
+        /* the third field holds the count here too: openvmm, whose tests run on
+         * Windows, reads it as HandleCount and asks for that many handles */
         handle->Flags         = handles[0].flags;
         handle->Handle        = wine_server_ptr_handle( handles[0].handle );
-        handle->ObjectType    = handles[0].type;
+        handle->HandleCount   = 1;
         handle->GrantedAccess = handles[0].access;
     }
     else
@@ -312,7 +317,10 @@ static void set_sender_attributes( ALPC_MESSAGE_ATTRIBUTES *attr, const struct p
 }
 
 /* a view passed in a message is mapped in the receiver, which deletes it with NtAlpcDeleteSectionView */
-static NTSTATUS map_port_view( HANDLE port, HANDLE section, SIZE_T size, void **base )
+/* map a view of a port section and tell wineserver, which names views by their base;
+ * msg_id is the received message's whose view it is, or 0 */
+static NTSTATUS map_port_view( HANDLE port, HANDLE section, SIZE_T size, ULONG protect, ULONG msg_id,
+                               void **base )
 {
     LARGE_INTEGER offset;
     NTSTATUS ret;
@@ -320,7 +328,7 @@ static NTSTATUS map_port_view( HANDLE port, HANDLE section, SIZE_T size, void **
     offset.QuadPart = 0;
     *base = NULL;
     if ((ret = NtMapViewOfSection( section, NtCurrentProcess(), base, 0, 0, &offset, &size, ViewUnmap,
-                                   0, PAGE_READWRITE )))
+                                   0, protect )))
         return ret;
     SERVER_START_REQ( alpc_set_view )
     {
@@ -328,6 +336,7 @@ static NTSTATUS map_port_view( HANDLE port, HANDLE section, SIZE_T size, void **
         req->section = wine_server_obj_handle( section );
         req->base    = wine_server_client_ptr( *base );
         req->size    = size;
+        req->msg_id  = msg_id;
         ret = wine_server_call( req );
     }
     SERVER_END_REQ;
@@ -335,15 +344,18 @@ static NTSTATUS map_port_view( HANDLE port, HANDLE section, SIZE_T size, void **
     return ret;
 }
 
-static void set_view_attribute( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr, const struct port_attach *attach )
+static void set_view_attribute( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr, const LPC_MESSAGE *msg,
+                                const struct port_attach *attach )
 {
     ALPC_DATA_VIEW_ATTR *view;
     HANDLE section = wine_server_ptr_handle( attach->recv.view );
+    /* a secured view is a copy that the receiver may only read */
+    ULONG protect = (attach->recv.view_flags & ALPC_VIEWFLG_SECURED_ACCESS) ? PAGE_READONLY : PAGE_READWRITE;
     void *base;
 
     if (!section) return;
     if ((view = alpc_attr_block( attr, ALPC_MESSAGE_VIEW_ATTRIBUTE )) &&
-        !map_port_view( port, section, attach->recv.view_size, &base ))
+        !map_port_view( port, section, attach->recv.view_size, protect, msg->MessageId, &base ))
     {
         memset( view, 0, sizeof(*view) );
         view->Flags    = attach->recv.view_flags;
@@ -397,7 +409,7 @@ static void set_received_attributes( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr,
     keep_received_info( port, msg, attach );
     if (!attr) return;
     set_handle_attribute( attr, attach );
-    set_view_attribute( port, attr, attach );
+    set_view_attribute( port, attr, msg, attach );
     set_sender_attributes( attr, attach );
 }
 
@@ -839,6 +851,7 @@ NTSTATUS WINAPI NtAlpcCreatePortSection( HANDLE port, ULONG flags, HANDLE sectio
         req->handle  = wine_server_obj_handle( port );
         req->section = wine_server_obj_handle( mapping );
         req->size    = size;
+        req->secure  = !!(flags & ALPC_CREATEPORTSECTIONFLG_SECURE);
         if (!(ret = wine_server_call( req )))
         {
             *alpc_section = ULongToHandle( reply->id );
@@ -889,7 +902,8 @@ NTSTATUS WINAPI NtAlpcCreateSectionView( HANDLE port, ULONG flags, ALPC_DATA_VIE
     if (ret) return ret;
     if (view->ViewSize > size || (max_view && (view->ViewSize ? view->ViewSize : size) > max_view))
         ret = STATUS_INVALID_VIEW_SIZE;
-    else if (!(ret = map_port_view( port, section, view->ViewSize ? view->ViewSize : size, &base )))
+    else if (!(ret = map_port_view( port, section, view->ViewSize ? view->ViewSize : size, PAGE_READWRITE, 0,
+                                    &base )))
     {
         view->ViewBase = base;
         if (!view->ViewSize) view->ViewSize = size;

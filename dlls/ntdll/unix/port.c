@@ -1025,6 +1025,7 @@ NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const 
     unsigned char data[0xffff];
     USHORT size, total, data_info;
     ULONG id, callback_id, pid, tid;
+    void *unmap = NULL;
     unsigned int ret;
 
     if ((ret = get_message_data( reply_msg, &size, &total, &data_info ))) return ret;
@@ -1056,8 +1057,11 @@ NTSTATUS port_reply_message( HANDLE handle, const LPC_MESSAGE *reply_msg, const 
             sleep->pending = !ret && reply->pending;
             sleep->spin    = size <= PORT_DELIVERY_MAX;
         }
+        unmap = wine_server_get_ptr( reply->unmap );
     }
     SERVER_END_REQ;
+    /* ALPC_VIEWFLG_UNMAP_EXISTING: wineserver forgot the view of the message answered */
+    if (unmap) NtUnmapViewOfSection( NtCurrentProcess(), unmap );
     TRACE( "%p: reply to %u/%u -> %#x\n", handle, (int)id, (int)callback_id, ret );
     return ret;
 }
