@@ -851,6 +851,28 @@ static void client_connect_script( const char *name )
     ok( status == STATUS_PORT_CONNECTION_REFUSED, "NtAlpcConnectPort(refused): %#lx\n", status );
     if (!status) NtClose( port );
 
+    /* guess: an answer longer than the client's buffer is not truncated: the
+     * connect fails, says how long the answer is, and the connection goes */
+    {
+        ALPC_PORT_ATTRIBUTES attrs;
+        LARGE_INTEGER timeout;
+        UNICODE_STRING str;
+        WCHAR buffer[MAX_PATH];
+        SIZE_T len;
+
+        set_msg( &msg, "short" );
+        len = HDR_SIZE + sizeof("short");
+        init_unicode( &str, buffer, name );
+        init_port_attrs( &attrs, 0, MAX_MESSAGE_LENGTH );
+        port = (HANDLE)0xdeadbeef;
+        status = pNtAlpcConnectPort( &port, &str, NULL, &attrs, ALPC_SYNC_CONNECTION, NULL, &msg.h, &len, NULL,
+                                     NULL, relative_timeout( &timeout, CLIENT_WAIT ));
+        ok( status == STATUS_BUFFER_TOO_SMALL, "NtAlpcConnectPort(short buffer): %#lx\n", status );
+        ok( len == HDR_SIZE + sizeof(welcome), "length %Iu\n", len );
+        ok( !port, "port %p\n", port );
+        if (!status) NtClose( port );
+    }
+
     /* and accepts this one, made with the right server SID */
     if (!get_token_user( user, sizeof(user) )) return;
     port = client_connect_( __FILE__, __LINE__, name, 0, hello, welcome, ((TOKEN_USER *)user)->User.Sid );
@@ -877,7 +899,7 @@ static void test_connect( BOOL process )
     /* Only "refuse me", then the hello, should arrive: the attempts before
      * them fail in the client.  Anything else is refused, so that the
      * client goes on to its next attempt. */
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < 5; i++)
     {
         if (!expect_msg_( __FILE__, __LINE__, s.port, &msg, &attrs, LPC_CONNECTION_REQUEST, 2 * wait_time() ))
             goto done;
@@ -885,6 +907,15 @@ static void test_connect( BOOL process )
         ok( msg.h.MessageId != 0, "no MessageId\n" );
         check_context( &attrs, &msg, NULL );
         if (msg.h.u1.s1.DataLength == sizeof(hello) && !strcmp( msg.data, hello )) break;
+        if (msg.h.u1.s1.DataLength == sizeof("short") && !strcmp( msg.data, "short" ))
+        {
+            /* accepted with more than its buffer takes: the client goes at once */
+            if (!accept_msg( &s, &msg, welcome )) goto done;
+            if (!expect_msg( s.port, &msg, &attrs, LPC_PORT_CLOSED )) goto done;
+            NtClose( s.comm );
+            s.comm = NULL;
+            continue;
+        }
         if (msg.h.u1.s1.DataLength == sizeof("refuse me") && !strcmp( msg.data, "refuse me" )) refused = TRUE;
         else ok( 0, "unexpected connection request, lengths %d/%d, data %s\n", msg.h.u1.s1.DataLength,
                  msg.h.u1.s1.TotalLength, wine_dbgstr_an( msg.data, min( max( msg.h.u1.s1.DataLength, 0 ), 32 )));
@@ -895,7 +926,7 @@ static void test_connect( BOOL process )
         if (comm) NtClose( comm );
     }
     ok( refused, "the client did not ask to be refused\n" );
-    if (i == 4) goto done;
+    if (i == 5) goto done;
 
     /* the accepted one: its sender can be opened before accept (TC) */
     check_data( &msg, hello );
@@ -1603,6 +1634,18 @@ static void client_disconnect( const char *name )
     sync_request( port, "closing", "ok" );
     status = NtClose( port );
     ok( status == STATUS_SUCCESS, "NtClose failed: %#lx\n", status );
+
+    /* guess: flag 1 (phnt: skip the flush of what is pending) leaves what the
+     * client sent queued for the server; no other flag is known */
+    if (!(port = client_connect( name, 0, NULL, NULL ))) return;
+    status = pNtAlpcDisconnectPort( port, 2 );
+    ok( status == STATUS_INVALID_PARAMETER, "NtAlpcDisconnectPort(2): %#lx\n", status );
+    set_msg( &msg, "kept" );
+    status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
+    ok( status == STATUS_SUCCESS, "datagram failed: %#lx\n", status );
+    status = pNtAlpcDisconnectPort( port, 1 );
+    ok( status == STATUS_SUCCESS, "NtAlpcDisconnectPort(1) failed: %#lx\n", status );
+    NtClose( port );
 }
 
 static void test_disconnect( BOOL process )
@@ -1632,6 +1675,14 @@ static void test_disconnect( BOOL process )
     if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
     check_data( &msg, "closing" );
     reply_msg( s.comm, ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "ok" );
+    if (!expect_closed( &s )) goto done;
+    NtClose( s.comm );
+    s.comm = NULL;
+
+    /* disconnected without the flush: the datagram comes as it was sent */
+    if (!session_accept( &s, NULL, NULL )) goto done;
+    if (!expect_msg( s.port, &msg, &attrs, LPC_DATAGRAM )) goto done;
+    check_data( &msg, "kept" );
     expect_closed( &s );
 done:
     session_end( &s );

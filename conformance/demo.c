@@ -197,10 +197,11 @@ static BOOL serve_signal( struct client *client, ALPC_MESSAGE_ATTRIBUTES *attrs,
         return FALSE;
     }
     event = handle_attr->Handle;
-    say( "  handle attribute: handle %p (ours), object type %#x, access %#x", event,
-         (unsigned)handle_attr->ObjectType, (unsigned)handle_attr->GrantedAccess );
+    /* the field after the handle is the number of handles (openvmm reads it so) */
+    say( "  handle attribute: handle %p (ours), %u handle(s), access %#x", event,
+         (unsigned)handle_attr->HandleCount, (unsigned)handle_attr->GrantedAccess );
     client->handles++;
-    if (handle_attr->ObjectType != ALPC_PORFLG_OBJECT_TYPE_EVENT || !SetEvent( event ))
+    if (handle_attr->HandleCount != 1 || !SetEvent( event ))
     {
         say( "FAILED: not an event that can be set (error %u)", (unsigned)GetLastError() );
         strcpy( reply->d.text, "could not set it" );

@@ -68,6 +68,8 @@
 
 #define ALPC_CANCELFLG_NO_CONTEXT_CHECK          0x00000008
 
+#define ALPC_DISCONNECTFLG_NO_FLUSH              0x00000001  /* phnt's "skip pending flush" */
+
 #define ALPC_VIEWFLG_UNMAP_EXISTING              0x00010000
 #define ALPC_VIEWFLG_AUTO_RELEASE                0x00020000
 #define ALPC_VIEWFLG_SECURED_ACCESS              0x00040000
@@ -646,7 +648,7 @@ static void decide_connection( struct port *client, unsigned int status )
 /* break a connection from either end */
 /* what a client sent and the server did not take yet stays queued; for ALPC
  * it becomes LPC_CANCELED (OV), and a sender waiting for a reply is told */
-static void cancel_queued( struct port *client )
+static void cancel_queued( struct port *client, int flush )
 {
     struct port_msg *msg;
 
@@ -654,7 +656,7 @@ static void cancel_queued( struct port *client )
     {
         if (msg->origin != client) continue;
         msg->origin = NULL;
-        if (client->flags & ALPC_PORFLG_LPC_MODE) continue;
+        if ((client->flags & ALPC_PORFLG_LPC_MODE) || !flush) continue;
         if (msg->type == PORT_MSG_REQUEST && msg->sender)
         {
             ((struct port_wait *)msg->sender)->msg = NULL;
@@ -670,11 +672,12 @@ static void cancel_queued( struct port *client )
     }
 }
 
-static void disconnect( struct port *server, struct port *client )
+/* flush: what the client left queued is cancelled, unless NtAlpcDisconnectPort said not to */
+static void disconnect( struct port *server, struct port *client, int flush )
 {
     struct port_wait *wait, *next;
 
-    cancel_queued( client );
+    cancel_queued( client, flush );
     server->peer = NULL;
     client->peer = NULL;
     if (server->completing == client)
@@ -692,7 +695,7 @@ static void disconnect( struct port *server, struct port *client )
 
 /* a client port leaves its connection: the server hears LPC_PORT_CLOSED,
  * after what the client queued (and disconnect cancels) */
-static void client_disconnect( struct port *port )
+static void client_disconnect( struct port *port, int flush )
 {
     struct port *server = port->peer;
 
@@ -700,7 +703,7 @@ static void client_disconnect( struct port *port )
     queue_notification( server->conn, port->closed_msg, server->context, port->connect_pid,
                         port->connect_tid, port->connect_time );
     port->closed_msg = NULL;
-    disconnect( server, port );
+    disconnect( server, port, flush );
 }
 
 static void close_port( struct port *port )
@@ -729,7 +732,7 @@ static void close_port( struct port *port )
         {
             /* the connection may hold the last reference to a server port */
             grab_object( other );
-            if (other->peer) disconnect( other, other->peer );
+            if (other->peer) disconnect( other, other->peer, 1 );
             if (other->completing) decide_connection( other->completing, STATUS_PORT_CONNECTION_REFUSED );
             release_object( other );
         }
@@ -743,12 +746,12 @@ static void close_port( struct port *port )
             wake_port( port->completing );
             port->completing = NULL;
         }
-        if (port->peer) disconnect( port, port->peer );
+        if (port->peer) disconnect( port, port->peer, 1 );
         break;
     case PORT_CLIENT:
         if (port->connect_status == STATUS_PENDING && !list_empty( &port->connect_entry ))
             decide_connection( port, STATUS_PORT_CONNECTION_REFUSED );
-        if (port->peer) client_disconnect( port );
+        if (port->peer) client_disconnect( port, 1 );
         flush_queue( port );
         break;
     }
@@ -2363,8 +2366,8 @@ DECL_HANDLER(alpc_disconnect_port)
     if (!port) return;
     if (port->kind == PORT_CONNECTION) set_error( STATUS_INVALID_PORT_HANDLE );
     else if (!port->peer) set_error( STATUS_PORT_DISCONNECTED );
-    else if (port->kind == PORT_CLIENT) client_disconnect( port );
-    else disconnect( port, port->peer );
+    else if (port->kind == PORT_CLIENT) client_disconnect( port, !(req->flags & ALPC_DISCONNECTFLG_NO_FLUSH) );
+    else disconnect( port, port->peer, !(req->flags & ALPC_DISCONNECTFLG_NO_FLUSH) );
     release_object( port );
 }
 

@@ -430,7 +430,12 @@ static PORT_MESSAGE *random_message( rng_t *r, struct worker *w, ULONG max_data 
         PORT_DATA_INFORMATION *info = (PORT_DATA_INFORMATION *)(msg + 1);
         info->CountDataEntries = chance( r, 80 ) ? 2 : (ULONG)next64( r );
         info->DataEntries[0].Base = maybe_bad( r, w->out, 0x100, 20 );
-        info->DataEntries[0].Size = chance( r, 80 ) ? 0x100 : (ULONG)next64( r );
+        /* a size beyond our buffer lets the server write over whatever follows it
+         * in this process, as the kernel would: only a bad pointer gets any size */
+        if (info->DataEntries[0].Base == w->out)
+            info->DataEntries[0].Size = chance( r, 80 ) ? 0x100 : rnd( r, 0x101 );
+        else
+            info->DataEntries[0].Size = chance( r, 80 ) ? 0x100 : (ULONG)next64( r );
         info->DataEntries[1].Base = maybe_bad( r, guard + 0x800, 0x900, 30 );
         info->DataEntries[1].Size = 0x900;
     }

@@ -562,7 +562,21 @@ static NTSTATUS connect_port( HANDLE *handle, OBJECT_ATTRIBUTES *conn_attr, ALPC
             LPC_MESSAGE *out = msg ? (LPC_MESSAGE *)msg : &header;
             ULONG max_size = msg ? (len ? *len : lpc->MessageSize) : 0;
 
-            size = min( size, max_size > PORT_HEADER_SIZE ? max_size - PORT_HEADER_SIZE : 0 );
+            if (msg && size > (max_size > PORT_HEADER_SIZE ? max_size - PORT_HEADER_SIZE : 0))
+            {
+                /* ALPC does not truncate: the connection goes, with what the answer brought */
+                ULONG i;
+
+                if (len) *len = PORT_HEADER_SIZE + size;
+                if (attach.received)
+                {
+                    for (i = 0; i < attach.recv.handle_count; i++)
+                        if (attach.handles[i].handle) NtClose( wine_server_ptr_handle( attach.handles[i].handle ));
+                    if (attach.recv.view) NtClose( wine_server_ptr_handle( attach.recv.view ));
+                }
+                ret = STATUS_BUFFER_TOO_SMALL;
+                break;
+            }
             port_fill_header( out, LPC_CONNECTION_REPLY, size, 0, GetCurrentProcessId(),
                               GetCurrentThreadId(), 0, 0 );
             memcpy( out->Data, data, size );
@@ -778,9 +792,12 @@ NTSTATUS WINAPI NtAlpcDisconnectPort( HANDLE port, ULONG flags )
     unsigned int ret;
 
     TRACE( "(%p,%#x)\n", port, (int)flags );
+    /* 1 skips the flush of what is pending (phnt); nothing else is known */
+    if (flags & ~1) return STATUS_INVALID_PARAMETER;
     SERVER_START_REQ( alpc_disconnect_port )
     {
         req->handle = wine_server_obj_handle( port );
+        req->flags  = flags;
         ret = wine_server_call( req );
     }
     SERVER_END_REQ;
