@@ -218,7 +218,8 @@ struct msg_attach
     mem_size_t     view_size;
     unsigned int   view_flags;
     struct process *release_process; /* ALPC_VIEWFLG_AUTO_RELEASE: the sender's view to unmap ... */
-    client_ptr_t   release_base;    /* ... when the message is done with */
+    client_ptr_t   release_base;    /* ... when the message is done with, if it is still ... */
+    struct object *release_mapping; /* ... this section's there */
     int            unmap_existing;  /* ALPC_VIEWFLG_UNMAP_EXISTING: a reply unmaps the replier's view */
     struct event  *event;           /* direct attribute: set once received */
     client_ptr_t   ticket;          /* work-on-behalf ticket */
@@ -233,10 +234,10 @@ struct msg_attach
     } handles[1];
 };
 
-/* A received ALPC message that passed handles is kept, with its objects, until
- * the receiver replies to it or releases it (LPC_CONTINUATION_REQUIRED, openvmm):
- * NtAlpcQueryInformationMessage makes the receiver a new handle to one of them
- * each time it asks. */
+/* A received ALPC message that passed handles or a view is kept, with its objects,
+ * until the receiver replies to it or releases it (LPC_CONTINUATION_REQUIRED,
+ * openvmm): NtAlpcQueryInformationMessage makes the receiver a new handle to one
+ * of them each time it asks, and a reply may unmap the receiver's view. */
 struct port_record
 {
     struct list        entry;          /* in the receiving port's records */
@@ -247,8 +248,6 @@ struct port_record
 };
 
 static struct list alpc_handles = LIST_INIT( alpc_handles );
-
-static void free_records( struct port *port );
 static struct list port_views = LIST_INIT( port_views );
 static struct list port_waits = LIST_INIT( port_waits );
 static struct list connecting_ports = LIST_INIT( connecting_ports );  /* not accepted yet */
@@ -257,6 +256,7 @@ static struct list terminate_ports = LIST_INIT( terminate_ports );
 static unsigned int last_msg_id;
 static struct port *hard_error_port;  /* set once while it is open; Wine raises no hard errors through it */
 
+static void free_records( struct port *port );
 static void port_dump( struct object *obj, int verbose );
 static int port_signaled( struct object *obj, struct wait_queue_entry *entry );
 static int port_close_handle( struct object *obj, struct process *process, obj_handle_t handle );
@@ -803,12 +803,12 @@ static struct port_view *find_port_view( struct process *process, client_ptr_t b
 }
 
 /* a view released for its process (ALPC_VIEWFLG_AUTO_RELEASE), if it is still mapped there */
-static void unmap_port_view( struct process *process, client_ptr_t base )
+static void unmap_port_view( struct process *process, client_ptr_t base, struct object *mapping )
 {
     struct port_view *view = find_port_view( process, base );
     apc_call_t call;
 
-    if (!view) return;
+    if (!view || view->mapping != mapping) return;
     free_port_view( view );
     memset( &call, 0, sizeof(call) );
     call.unmap_view.type = APC_UNMAP_VIEW;
@@ -1366,9 +1366,10 @@ static void free_msg_attach( void *ptr )
 
     if (attach->release_process)
     {
-        unmap_port_view( attach->release_process, attach->release_base );
+        unmap_port_view( attach->release_process, attach->release_base, attach->release_mapping );
         release_object( attach->release_process );
     }
+    if (attach->release_mapping) release_object( attach->release_mapping );
     for (i = 0; i < attach->count; i++) release_object( attach->handles[i].obj );
     if (attach->view) release_object( attach->view );
     if (attach->token) release_object( attach->token );
@@ -1416,8 +1417,8 @@ static struct port_record *find_record( struct port *port, unsigned int msg_id, 
     return NULL;
 }
 
-/* whether a message taken from a queue is kept for the handles it passes: an ALPC
- * request or datagram, taken by a receiver that asked for its handles */
+/* whether a message taken from a queue is kept for what it passes: an ALPC request
+ * or datagram with handles or a view, taken by a receiver that asked for them */
 static int keeps_record( const struct port *port, const struct port_msg *msg, unsigned int want )
 {
     const struct msg_attach *attach = msg->attach;
@@ -1601,12 +1602,16 @@ static int attach_view( struct msg_attach *attach, client_ptr_t base, unsigned i
     else attach->view = grab_object( view->mapping );
     attach->view_size  = view->size;
     attach->view_flags = flags;
-    if (flags & ALPC_VIEWFLG_AUTO_RELEASE) attach->release_base = base;
+    if (flags & ALPC_VIEWFLG_AUTO_RELEASE)
+    {
+        attach->release_base    = base;
+        attach->release_mapping = grab_object( view->mapping );
+    }
     return 1;
 }
 
 /* the message is on its way: a view it passes with ALPC_VIEWFLG_AUTO_RELEASE goes with it
- * (before, a failed send leaves the sender its view) */
+ * (until then, a send that fails leaves the sender its view) */
 static void release_view_with( struct port_msg *msg )
 {
     struct msg_attach *attach = msg->attach;
@@ -2239,8 +2244,6 @@ DECL_HANDLER(alpc_delete_handle)
     release_object( port );
 }
 
-/* cancel a message the caller sent that was not received yet, or drop a
- * request it received without replying */
 /* whether a cancel names this message: by its MessageId, and by its CallbackId
  * as well unless the caller asked for no context check */
 static int cancel_names( const struct alpc_cancel_message_request *req, unsigned int msg_id,
@@ -2250,7 +2253,9 @@ static int cancel_names( const struct alpc_cancel_message_request *req, unsigned
            ((req->flags & ALPC_CANCELFLG_NO_CONTEXT_CHECK) || callback_id == req->callback_id);
 }
 
-/* Nothing here waits, so every cancel is one that only tries (ALPC_CANCELFLG_TRY_CANCEL) */
+/* cancel a message the caller sent, queued or held by its receiver, or drop or release
+ * one it received; nothing here waits, so every cancel is one that only tries
+ * (ALPC_CANCELFLG_TRY_CANCEL) */
 DECL_HANDLER(alpc_cancel_message)
 {
     struct port *port = get_port_obj( current->process, req->handle, 0 ), *target;

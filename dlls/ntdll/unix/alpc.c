@@ -316,9 +316,9 @@ static void set_sender_attributes( ALPC_MESSAGE_ATTRIBUTES *attr, const struct p
     }
 }
 
-/* a view passed in a message is mapped in the receiver, which deletes it with NtAlpcDeleteSectionView */
 /* map a view of a port section and tell wineserver, which names views by their base;
- * msg_id is the received message's whose view it is, or 0 */
+ * msg_id is the received message's whose view it is (the receiver deletes it with
+ * NtAlpcDeleteSectionView, or a reply with ALPC_VIEWFLG_UNMAP_EXISTING), or 0 */
 static NTSTATUS map_port_view( HANDLE port, HANDLE section, SIZE_T size, ULONG protect, ULONG msg_id,
                                void **base )
 {
@@ -775,7 +775,7 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
                                 alertable, &needed, &attach, &sleep );
     if (ret == STATUS_BUFFER_TOO_SMALL) *len = needed;
     if (ret) return ret;
-    /* a request must be answered, and a message that passed handles released */
+    /* a request must be answered, and a message that passed handles or a view released */
     if ((out->MessageType & 0xff) == LPC_MSG_REQUEST || (attach.received && attach.recv.kept))
         out->MessageType |= LPC_CONTINUATION_REQUIRED;
     if (len) *len = out->MessageSize;
