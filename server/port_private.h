@@ -1,0 +1,163 @@
+/*
+ * Port objects: what the files of the port object share
+ *
+ * Copyright 2026 the wine-lpc authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#ifndef __WINE_SERVER_PORT_PRIVATE_H
+#define __WINE_SERVER_PORT_PRIVATE_H
+
+#define ALPC_PORFLG_LPC_MODE             0x00001000  /* created by the legacy LPC calls */
+#define ALPC_PORFLG_ALLOW_IMPERSONATION  0x00010000
+#define ALPC_PORFLG_WAITABLE_PORT        0x00040000
+#define ALPC_PORFLG_ALLOW_DUP_OBJECT     0x00080000
+#define ALPC_PORFLG_ALLOW_MULTIHANDLE_ATTRIBUTE 0x02000000
+
+#define ALPC_HANDLEFLG_DUPLICATE_SAME_ACCESS     0x00010000
+#define ALPC_HANDLEFLG_DUPLICATE_SAME_ATTRIBUTES 0x00020000
+#define ALPC_HANDLEFLG_DUPLICATE_INHERIT         0x00080000
+
+#define ALPC_CANCELFLG_NO_CONTEXT_CHECK          0x00000008
+
+#define ALPC_DISCONNECTFLG_NO_FLUSH              0x00000001  /* phnt's "skip pending flush" */
+
+#define ALPC_VIEWFLG_UNMAP_EXISTING              0x00010000
+#define ALPC_VIEWFLG_AUTO_RELEASE                0x00020000
+#define ALPC_VIEWFLG_SECURED_ACCESS              0x00040000
+
+/* the most handles one message may pass */
+#define PORT_MAX_HANDLES  64
+
+enum port_kind { PORT_CONNECTION, PORT_SERVER, PORT_CLIENT };
+
+struct port
+{
+    struct object      obj;            /* object header */
+    enum port_kind     kind;
+    unsigned int       flags;          /* ALPC_PORFLG_* */
+    unsigned int       max_msg_len;    /* longest message, header included */
+    unsigned int       max_info_len;   /* longest connection information */
+    int                closed;         /* its last handle is gone */
+    struct port_queue  queue;          /* connection and client ports: messages to receive */
+    struct process    *owner;          /* connection port: the server process */
+    struct list        server_ports;   /* connection port: its server ports */
+    struct port       *conn;           /* server and client ports: the connection port */
+    struct port       *peer;           /* server <-> client while connected */
+    struct list        conn_entry;     /* server port: in conn->server_ports */
+    client_ptr_t       context;        /* server port: context given at accept */
+    struct port       *completing;     /* server port: client accepted, not completed yet */
+    unsigned int       connect_status; /* client port: STATUS_PENDING until decided */
+    unsigned int       connect_id;     /* client port: MessageId of its connection request */
+    thread_id_t        connect_tid;    /* client port: the connecting thread */
+    process_id_t       connect_pid;
+    timeout_t          connect_time;   /* client port: start time of the client process */
+    int                connect_waiting;/* client port: the connecting thread has no outcome yet */
+    int                connect_async;  /* client port: told of the outcome by LPC_CONNECTION_REPLY */
+    struct port_msg   *connect_msg;    /* client port: its queued connection request */
+    struct list        connect_entry;  /* client port: in connecting_ports */
+    struct list        waiter_entry;   /* client port: in connect_waiters */
+    obj_handle_t       connect_handle; /* client port: the connecting thread's handle */
+    struct port_msg   *connect_reply;  /* client port: the server's answer, until it is taken */
+    struct port_msg   *closed_msg;     /* client port: LPC_PORT_CLOSED, to send when it leaves */
+    int                imp_level;      /* client port: SECURITY_QUALITY_OF_SERVICE */
+    int                dynamic_tracking;
+    struct token      *token;          /* client port: its token, captured for static tracking */
+    struct process    *process;        /* client port: the client process */
+    struct object     *section;        /* client port: its section, until the server maps it */
+    mem_size_t         view_offset;    /* client port: its view of that section */
+    mem_size_t         view_size;
+    int                server_view;    /* client port: wants the server's view mapped */
+    int                server_view_granted; /* client port: the server got a handle to map it */
+    client_ptr_t       remote_base;    /* client port: its view as mapped in the server */
+    mem_size_t         server_view_size; /* client port: size of the server's view */
+    client_ptr_t       views[2];       /* views to unmap from the port's process when it goes:
+                                          the client's section, then the server's */
+    unsigned int       dup_types;      /* ALPC: object types that messages to this port may pass */
+    mem_size_t         max_section;    /* ALPC: largest port section, 0 for no limit */
+    mem_size_t         max_view;       /* ALPC: largest view of one */
+    mem_size_t         max_total;      /* ALPC: all its port sections together */
+    struct completion *completion;     /* ALPC: told of every message queued */
+    apc_param_t        completion_key;
+    struct list        sleepers;       /* threads that wait on it with a futex */
+    struct list        records;        /* ALPC: messages received through it, kept for what they carry */
+};
+
+/* what an ALPC message carries besides data: objects travel, handles and
+ * views are made in the receiver when it takes the message */
+struct msg_attach
+{
+    struct token  *token;           /* the sender's, or its security context's */
+    int            context;         /* token is a security context's ... */
+    int            imp_level;       /* ... captured at this level */
+    struct object *view;            /* the section of a view passed (a copy of it, secured) */
+    mem_size_t     view_size;
+    unsigned int   view_flags;
+    struct process *release_process; /* ALPC_VIEWFLG_AUTO_RELEASE: the sender's view to unmap ... */
+    client_ptr_t   release_base;    /* ... when the message is done with, if it is still ... */
+    struct object *release_mapping; /* ... this section's there */
+    int            unmap_existing;  /* ALPC_VIEWFLG_UNMAP_EXISTING: a reply unmaps the replier's view */
+    struct event  *event;           /* direct attribute: set once received */
+    client_ptr_t   ticket;          /* work-on-behalf ticket */
+    unsigned int   count;
+    struct msg_handle
+    {
+        struct object *obj;
+        unsigned int   flags;
+        unsigned int   type;        /* ALPC_PORFLG_OBJECT_TYPE_* */
+        unsigned int   access;
+        unsigned int   attributes;
+    } handles[1];
+};
+
+/* A received ALPC message that passed handles or a view is kept, with its objects,
+ * until the receiver replies to it or releases it (LPC_CONTINUATION_REQUIRED,
+ * openvmm): NtAlpcQueryInformationMessage makes the receiver a new handle to one
+ * of them each time it asks, and a reply may unmap the receiver's view. */
+struct port_record
+{
+    struct list        entry;          /* in the receiving port's records */
+    unsigned int       msg_id;
+    unsigned int       callback_id;
+    struct msg_attach *attach;         /* what the message carried */
+    client_ptr_t       recv_view;      /* where the receiver mapped its view, or 0 */
+};
+
+/* port.c */
+extern struct port *get_port_obj( struct process *process, obj_handle_t handle, unsigned int access );
+extern struct port *receive_port( struct port *port );
+extern void fill_recv_info( port_recv_attach_t *info, const struct msg_attach *attach, unsigned int want,
+                            unsigned int count, data_size_t sid_size );
+extern void put_recv_info( char *dest, const port_recv_attach_t *info, const port_handle_t *handles,
+                           const struct sid *sid );
+
+/* port_attach.c: what messages carry, port sections and views, security contexts */
+extern void port_free_handles_and_views( struct port *port );
+extern void unmap_views( struct port *port );
+extern struct object *get_section_obj( struct process *process, obj_handle_t handle, unsigned int access );
+extern int attach_msg( struct port_msg *msg, struct port *port, struct port *target, const void *data,
+                       data_size_t size );
+extern void release_view_with( struct port_msg *msg );
+extern int reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_size, int kept );
+extern int keeps_record( const struct port *port, const struct port_msg *msg, unsigned int want );
+extern void keep_record( struct port *port, struct port_record *record, struct port_msg *msg );
+extern struct port_record *find_record( struct port *port, unsigned int msg_id, unsigned int callback_id,
+                                        int any_callback );
+extern client_ptr_t take_received_view( struct port_record *record );
+extern void free_record( struct port_record *record );
+extern void free_records( struct port *port );
+
+#endif  /* __WINE_SERVER_PORT_PRIVATE_H */
