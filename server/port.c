@@ -75,8 +75,8 @@ struct port_wait
 {
     struct list       entry;           /* in port_waits */
     struct thread    *thread;          /* the requesting thread */
-    struct port      *port;            /* port it sent through and waits on */
-    struct port      *target;          /* port whose queue got the request */
+    struct alpc_port *port;            /* port it sent through and waits on */
+    struct alpc_port *target;          /* port whose queue got the request */
     struct port_msg  *msg;             /* the request while it is queued */
     unsigned int      msg_id;
     unsigned int      callback_id;     /* a callback's CallbackId, 0 for a request */
@@ -96,7 +96,7 @@ struct terminate_port
 {
     struct list       entry;
     struct thread    *thread;
-    struct port      *port;
+    struct alpc_port *port;
     struct port_msg  *died_msg;        /* LPC_CLIENT_DIED, to send then */
 };
 
@@ -105,7 +105,7 @@ static struct list connecting_ports = LIST_INIT( connecting_ports );  /* not acc
 static struct list connect_waiters = LIST_INIT( connect_waiters );    /* not told the outcome yet */
 static struct list terminate_ports = LIST_INIT( terminate_ports );
 static unsigned int last_msg_id;
-static struct port *hard_error_port;  /* set once while it is open; Wine raises no hard errors through it */
+static struct alpc_port *hard_error_port;  /* set once while it is open; Wine raises no hard errors through it */
 
 static void port_dump( struct object *obj, int verbose );
 static int port_signaled( struct object *obj, struct wait_queue_entry *entry );
@@ -114,7 +114,7 @@ static void port_destroy( struct object *obj );
 
 static const struct object_ops port_ops =
 {
-    sizeof(struct port),        /* size */
+    sizeof(struct alpc_port),        /* size */
     &alpc_port_type,            /* type */
     port_dump,                  /* dump */
     add_queue,                  /* add_queue */
@@ -139,14 +139,14 @@ static const struct object_ops port_ops =
 static void port_dump( struct object *obj, int verbose )
 {
     static const char * const kinds[] = { "connection", "server", "client" };
-    struct port *port = (struct port *)obj;
+    struct alpc_port *port = (struct alpc_port *)obj;
 
     assert( obj->ops == &port_ops );
     fprintf( stderr, "Port %s flags=%08x max_msg=%u queued=%u peer=%p\n", kinds[port->kind],
              port->flags, port->max_msg_len, port->queue.count, port->peer );
 }
 
-static void init_port( struct port *port, enum port_kind kind, unsigned int flags,
+static void init_port( struct alpc_port *port, enum port_kind kind, unsigned int flags,
                        unsigned int max_msg_len, unsigned int max_info_len )
 {
     port->kind           = kind;
@@ -195,27 +195,27 @@ static void init_port( struct port *port, enum port_kind kind, unsigned int flag
     port->connect_handle = 0;
 }
 
-static struct port *create_port( enum port_kind kind, unsigned int flags, unsigned int max_msg_len,
-                                 unsigned int max_info_len )
+static struct alpc_port *create_port( enum port_kind kind, unsigned int flags, unsigned int max_msg_len,
+                                      unsigned int max_info_len )
 {
-    struct port *port;
+    struct alpc_port *port;
 
     if ((port = alloc_object( &port_ops ))) init_port( port, kind, flags, max_msg_len, max_info_len );
     return port;
 }
 
-struct port *get_port_obj( struct process *process, obj_handle_t handle, unsigned int access )
+struct alpc_port *get_port_obj( struct process *process, obj_handle_t handle, unsigned int access )
 {
-    return (struct port *)get_handle_obj( process, handle, access, &port_ops );
+    return (struct alpc_port *)get_handle_obj( process, handle, access, &port_ops );
 }
 
 /* the queue a port receives from */
-struct port *receive_port( struct port *port )
+struct alpc_port *receive_port( struct alpc_port *port )
 {
     return port->kind == PORT_SERVER ? port->conn : port;
 }
 
-static struct port_wait *find_wait( struct port *port, struct thread *thread )
+static struct port_wait *find_wait( struct alpc_port *port, struct thread *thread )
 {
     struct port_wait *wait;
 
@@ -227,7 +227,7 @@ static struct port_wait *find_wait( struct port *port, struct thread *thread )
 /* whether the thread, waiting on the port, would find what it waits for */
 static int port_ready( void *obj, struct thread *thread )
 {
-    struct port *port = obj;
+    struct alpc_port *port = obj;
     struct port_wait *wait;
 
     if ((wait = find_wait( port, thread ))) return wait->status != STATUS_PENDING || wait->callback;
@@ -262,20 +262,20 @@ static int port_signaled( struct object *obj, struct wait_queue_entry *entry )
 }
 
 /* wake the threads waiting on a port, in select or on their futex */
-static void wake_port( struct port *port )
+static void wake_port( struct alpc_port *port )
 {
     wake_up( &port->obj, 0 );
     port_wake_ready( &port->sleepers, port_ready, port );
 }
 
 /* wake the threads that may receive from a queue, through any port they wait on */
-static void wake_receivers( struct port *port )
+static void wake_receivers( struct alpc_port *port )
 {
-    struct port *server;
+    struct alpc_port *server;
 
     wake_port( port );
     if (port->kind != PORT_CONNECTION) return;
-    LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct port, conn_entry )
+    LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct alpc_port, conn_entry )
         wake_port( server );
 }
 
@@ -326,17 +326,17 @@ static void free_ended_waits(void)
 }
 
 /* a message leaves its queue: let its sender's wait know */
-static void unqueue_msg( struct port *port, struct port_msg *msg )
+static void unqueue_msg( struct alpc_port *port, struct port_msg *msg )
 {
     port_queue_remove( &port->queue, msg );
     if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
-        ((struct port *)msg->sender)->connect_msg = NULL;
+        ((struct alpc_port *)msg->sender)->connect_msg = NULL;
     else if (msg->sender)
         ((struct port_wait *)msg->sender)->msg = NULL;
 }
 
 /* empty a queue that nobody will read again; requesters are told the port went away */
-static void flush_queue( struct port *port )
+static void flush_queue( struct alpc_port *port )
 {
     struct port_msg *msg;
 
@@ -422,11 +422,11 @@ static int fill_delivery( struct wake_slot *wake, const struct port_msg *msg )
 
 /* hand the message just queued to a thread asleep on its futex word, which then
  * need not ask for it (docs/fast-path.md) */
-static int deliver_queued( struct port *port )
+static int deliver_queued( struct alpc_port *port )
 {
     struct port_msg *msg = port_queue_head( &port->queue );
     struct wake_slot *wake;
-    struct port *server;
+    struct alpc_port *server;
 
     /* the thread may have to learn of earlier messages first, and connection
      * requests are answered with more than the message */
@@ -434,7 +434,7 @@ static int deliver_queued( struct port *port )
     if (!(wake = port_wake_find( &port->sleepers, NULL, PORT_DELIVER_RECEIVE, msg->size )) &&
         port->kind == PORT_CONNECTION)
     {
-        LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct port, conn_entry )
+        LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct alpc_port, conn_entry )
             if ((wake = port_wake_find( &server->sleepers, NULL, PORT_DELIVER_RECEIVE, msg->size ))) break;
     }
     if (!wake || !fill_delivery( wake, msg )) return 0;
@@ -445,7 +445,7 @@ static int deliver_queued( struct port *port )
     return 1;
 }
 
-static int queue_msg( struct port *port, struct port_msg *msg )
+static int queue_msg( struct alpc_port *port, struct port_msg *msg )
 {
     if (!msg->id) msg->id = port_next_id( &last_msg_id );  /* a reply keeps its request's */
     port_queue_push( &port->queue, msg );
@@ -464,7 +464,7 @@ static struct port_msg *alloc_notification( unsigned int type )
     return new_msg( type, &time, sizeof(time) );
 }
 
-static void queue_notification( struct port *port, struct port_msg *msg, client_ptr_t context,
+static void queue_notification( struct alpc_port *port, struct port_msg *msg, client_ptr_t context,
                                 process_id_t pid, thread_id_t tid, timeout_t time )
 {
     if (!msg) return;
@@ -480,7 +480,7 @@ static void queue_notification( struct port *port, struct port_msg *msg, client_
     queue_msg( port, msg );
 }
 
-static void decide_connection( struct port *client, unsigned int status )
+static void decide_connection( struct alpc_port *client, unsigned int status )
 {
     struct port_msg *msg = client->connect_msg;
 
@@ -498,7 +498,7 @@ static void decide_connection( struct port *client, unsigned int status )
 /* break a connection from either end */
 /* what a client sent and the server did not take yet stays queued; for ALPC
  * it becomes LPC_CANCELED (OV), and a sender waiting for a reply is told */
-static void cancel_queued( struct port *client, int flush )
+static void cancel_queued( struct alpc_port *client, int flush )
 {
     struct port_msg *msg;
 
@@ -523,7 +523,7 @@ static void cancel_queued( struct port *client, int flush )
 }
 
 /* flush: what the client left queued is cancelled, unless NtAlpcDisconnectPort said not to */
-static void disconnect( struct port *server, struct port *client, int flush )
+static void disconnect( struct alpc_port *server, struct alpc_port *client, int flush )
 {
     struct port_wait *wait, *next;
 
@@ -545,9 +545,9 @@ static void disconnect( struct port *server, struct port *client, int flush )
 
 /* a client port leaves its connection: the server hears LPC_PORT_CLOSED,
  * after what the client queued (and disconnect cancels) */
-static void client_disconnect( struct port *port, int flush )
+static void client_disconnect( struct alpc_port *port, int flush )
 {
-    struct port *server = port->peer;
+    struct alpc_port *server = port->peer;
 
     /* the client may be dying, so it is named as it connected */
     queue_notification( server->conn, port->closed_msg, server->context, port->connect_pid,
@@ -556,10 +556,10 @@ static void client_disconnect( struct port *port, int flush )
     disconnect( server, port, flush );
 }
 
-static void close_port( struct port *port )
+static void close_port( struct alpc_port *port )
 {
     struct port_wait *wait, *next_wait;
-    struct port *other, *next;
+    struct alpc_port *other, *next;
 
     port->closed = 1;
     free_records( port );
@@ -576,9 +576,9 @@ static void close_port( struct port *port )
     {
     case PORT_CONNECTION:
         unlink_named_object( &port->obj );
-        LIST_FOR_EACH_ENTRY_SAFE( other, next, &connecting_ports, struct port, connect_entry )
+        LIST_FOR_EACH_ENTRY_SAFE( other, next, &connecting_ports, struct alpc_port, connect_entry )
             if (other->conn == port) decide_connection( other, STATUS_PORT_CONNECTION_REFUSED );
-        LIST_FOR_EACH_ENTRY_SAFE( other, next, &port->server_ports, struct port, conn_entry )
+        LIST_FOR_EACH_ENTRY_SAFE( other, next, &port->server_ports, struct alpc_port, conn_entry )
         {
             /* the connection may hold the last reference to a server port */
             grab_object( other );
@@ -611,7 +611,7 @@ static void close_port( struct port *port )
 
 static int port_close_handle( struct object *obj, struct process *process, obj_handle_t handle )
 {
-    struct port *port = (struct port *)obj;
+    struct alpc_port *port = (struct alpc_port *)obj;
 
     if (obj->handle_count == 1 && !port->closed) close_port( port );
     return 1;
@@ -619,7 +619,7 @@ static int port_close_handle( struct object *obj, struct process *process, obj_h
 
 static void port_destroy( struct object *obj )
 {
-    struct port *port = (struct port *)obj;
+    struct alpc_port *port = (struct alpc_port *)obj;
 
     port_free_handles_and_views( port );
 
@@ -646,10 +646,10 @@ static void port_destroy( struct object *obj )
  * known.  If it dies meanwhile, nobody can return that handle: close it. */
 static void close_connect_handles( struct thread *thread )
 {
-    struct port *port, *next;
+    struct alpc_port *port, *next;
     unsigned int error = get_error();
 
-    LIST_FOR_EACH_ENTRY_SAFE( port, next, &connect_waiters, struct port, waiter_entry )
+    LIST_FOR_EACH_ENTRY_SAFE( port, next, &connect_waiters, struct alpc_port, waiter_entry )
     {
         struct object *obj;
 
@@ -671,7 +671,7 @@ void port_thread_terminated( struct thread *thread )
 
     LIST_FOR_EACH_ENTRY_SAFE( reg, next_reg, &terminate_ports, struct terminate_port, entry )
     {
-        struct port *port = reg->port, *target = NULL;
+        struct alpc_port *port = reg->port, *target = NULL;
         client_ptr_t context = 0;
 
         if (reg->thread != thread) continue;
@@ -700,7 +700,7 @@ void port_thread_terminated( struct thread *thread )
 }
 
 /* where a message sent through a port goes, and the context the receiver sees */
-static struct port *send_target( struct port *port, client_ptr_t *context )
+static struct alpc_port *send_target( struct alpc_port *port, client_ptr_t *context )
 {
     *context = 0;
     switch (port->kind)
@@ -718,7 +718,7 @@ static struct port *send_target( struct port *port, client_ptr_t *context )
 }
 
 /* a reply may come through the port that received the request, or one of its connection */
-static int can_reply_through( struct port *port, struct port_wait *wait )
+static int can_reply_through( struct alpc_port *port, struct port_wait *wait )
 {
     return port == wait->target || (port->kind == PORT_SERVER && port->conn == wait->target);
 }
@@ -726,14 +726,14 @@ static int can_reply_through( struct port *port, struct port_wait *wait )
 /* whether the ClientId a caller names must be the sender's: ALPC names a message by
  * its MessageId (and CallbackId) on the port alone (openvmm replies and accepts with
  * a header that holds nothing else), LPC by its ClientId too */
-static int cid_matches( const struct port *port, process_id_t pid, thread_id_t tid,
+static int cid_matches( const struct alpc_port *port, process_id_t pid, thread_id_t tid,
                         process_id_t sender_pid, thread_id_t sender_tid )
 {
     return !(port->flags & ALPC_PORFLG_LPC_MODE) || (pid == sender_pid && tid == sender_tid);
 }
 
 /* a request that was received through a port and still waits for its reply */
-static struct port_wait *find_received( struct port *port, unsigned int msg_id, unsigned int callback_id,
+static struct port_wait *find_received( struct alpc_port *port, unsigned int msg_id, unsigned int callback_id,
                                         process_id_t pid, thread_id_t tid )
 {
     struct port_wait *wait;
@@ -767,7 +767,7 @@ static int check_data_info( const struct port_msg *msg )
 
 DECL_HANDLER(alpc_create_port)
 {
-    struct port *port;
+    struct alpc_port *port;
     struct unicode_str name;
     struct object *root;
     const struct security_descriptor *sd;
@@ -802,7 +802,7 @@ DECL_HANDLER(alpc_create_port)
 /* ask for a connection */
 DECL_HANDLER(alpc_connect_port)
 {
-    struct port *conn, *client;
+    struct alpc_port *conn, *client;
     struct unicode_str name;
     struct object *root;
     const struct security_descriptor *sd;
@@ -863,7 +863,7 @@ DECL_HANDLER(alpc_connect_port)
             if ((!size || attach_msg( msg, client, conn, (const char *)info + req->info_size, size )) &&
                 (reply->handle = alloc_handle_no_access_check( current->process, client, req->access, 0 )))
             {
-                client->conn           = (struct port *)grab_object( conn );
+                client->conn           = (struct alpc_port *)grab_object( conn );
                 client->connect_status = STATUS_PENDING;
                 client->connect_tid    = current->id;
                 client->connect_pid    = current->process->id;
@@ -903,7 +903,7 @@ DECL_HANDLER(alpc_connect_port)
 /* the outcome of a connection */
 DECL_HANDLER(alpc_connect_result)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
 
     if (!port) return;
     if (port->kind != PORT_CLIENT) set_error( STATUS_INVALID_PORT_HANDLE );
@@ -931,16 +931,16 @@ DECL_HANDLER(alpc_connect_result)
 /* accept or refuse a connection request */
 DECL_HANDLER(alpc_accept_connect)
 {
-    struct port *client, *server;
+    struct alpc_port *client, *server;
     const void *info = get_req_data();
     data_size_t info_len = req->info_size, size = get_req_data_size();
     obj_handle_t section = 0, process = 0;
     struct port_msg *msg;
-    struct port *conn = NULL;
+    struct alpc_port *conn = NULL;
 
     if (req->port && !(conn = get_port_obj( current->process, req->port, 0 ))) return;
 
-    LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct port, connect_entry )
+    LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct alpc_port, connect_entry )
     {
         if (client->connect_id == req->msg_id && !client->connect_msg &&
             cid_matches( client->conn, req->client_pid, req->client_tid, client->connect_pid, client->connect_tid ) &&
@@ -990,7 +990,7 @@ DECL_HANDLER(alpc_accept_connect)
     msg->client_tid = current->id;
     if (client->connect_reply) port_msg_free( client->connect_reply );
     client->connect_reply = msg;
-    server->conn     = (struct port *)grab_object( client->conn );
+    server->conn     = (struct alpc_port *)grab_object( client->conn );
     server->context  = req->context;
     list_add_tail( &client->conn->server_ports, &server->conn_entry );
 
@@ -998,8 +998,8 @@ DECL_HANDLER(alpc_accept_connect)
     {
         list_remove( &client->connect_entry );
         list_init( &client->connect_entry );
-        server->peer = (struct port *)grab_object( client );
-        client->peer = (struct port *)grab_object( server );
+        server->peer = (struct alpc_port *)grab_object( client );
+        client->peer = (struct alpc_port *)grab_object( server );
         server->completing = client;
         if (client->section)
         {
@@ -1023,7 +1023,7 @@ failed:
 /* the views of a connection being accepted */
 DECL_HANDLER(alpc_accept_views)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 ), *client;
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 ), *client;
 
     if (!port) return;
     if (port->kind != PORT_SERVER) set_error( STATUS_INVALID_PORT_HANDLE );
@@ -1050,7 +1050,7 @@ DECL_HANDLER(alpc_accept_views)
 /* let the accepted client go */
 DECL_HANDLER(alpc_complete_connect)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_msg *msg;
 
     if (!port) return;
@@ -1058,7 +1058,7 @@ DECL_HANDLER(alpc_complete_connect)
     else if (!port->completing) set_error( STATUS_INVALID_PARAMETER );
     else
     {
-        struct port *client = port->completing;
+        struct alpc_port *client = port->completing;
 
         client->connect_status = STATUS_SUCCESS;
         port->completing = NULL;
@@ -1072,7 +1072,7 @@ DECL_HANDLER(alpc_complete_connect)
     release_object( port );
 }
 
-static struct port_wait *create_wait( struct port *port, struct port *target, struct port_msg *msg )
+static struct port_wait *create_wait( struct alpc_port *port, struct alpc_port *target, struct port_msg *msg )
 {
     struct port_wait *wait;
 
@@ -1085,8 +1085,8 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
     }
     if (wait->request) wait->request->data_info = msg->data_info;
     wait->thread   = (struct thread *)grab_object( current );
-    wait->port     = (struct port *)grab_object( port );
-    wait->target   = (struct port *)grab_object( target );
+    wait->port     = (struct alpc_port *)grab_object( port );
+    wait->target   = (struct alpc_port *)grab_object( target );
     wait->msg      = msg;
     wait->msg_id   = 0;
     wait->callback_id = 0;
@@ -1103,11 +1103,11 @@ static struct port_wait *create_wait( struct port *port, struct port *target, st
 }
 
 /* queue a request or a datagram from the current thread; returns its MessageId */
-static unsigned int send_message( struct port *port, unsigned int type, const void *data, data_size_t size,
+static unsigned int send_message( struct alpc_port *port, unsigned int type, const void *data, data_size_t size,
                                   data_size_t total_len, unsigned int data_info, int async,
                                   const void *attach, data_size_t attach_size )
 {
-    struct port *target;
+    struct alpc_port *target;
     struct port_msg *msg;
     struct port_wait *wait = NULL;
     client_ptr_t context;
@@ -1175,7 +1175,7 @@ static unsigned int send_message( struct port *port, unsigned int type, const vo
 /* send a request or a datagram */
 DECL_HANDLER(alpc_send_message)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
 
     if (!port) return;
     free_ended_waits();
@@ -1192,7 +1192,7 @@ DECL_HANDLER(alpc_send_message)
 /* the reply to the calling thread's request, or a callback, once there is one */
 DECL_HANDLER(alpc_get_reply)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_wait *wait;
     struct port_msg *msg;
 
@@ -1237,7 +1237,7 @@ DECL_HANDLER(alpc_get_reply)
 DECL_HANDLER(alpc_send_callback)
 {
     static unsigned int last_callback_id;
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     data_size_t size = get_req_data_size();
     struct port_wait *caller, *wait;
     struct port_msg *msg;
@@ -1275,9 +1275,9 @@ done:
 }
 
 /* whether alpc_receive_message would find nothing yet on the port */
-static int receive_would_pend( struct port *port )
+static int receive_would_pend( struct alpc_port *port )
 {
-    struct port *queue = receive_port( port );
+    struct alpc_port *queue = receive_port( port );
 
     if (port->kind == PORT_CLIENT && (port->connect_status || !port->peer)) return 0;
     return !queue->closed && !port_queue_head( &queue->queue );
@@ -1301,7 +1301,7 @@ static int deliver_reply( struct port_wait *wait )
 /* reply to a received request */
 DECL_HANDLER(alpc_reply_message)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_record *record;
     struct port_wait *wait;
     struct port_msg *msg;
@@ -1376,7 +1376,7 @@ done:
 /* take the next message */
 DECL_HANDLER(alpc_receive_message)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 ), *queue;
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 ), *queue;
     struct port_record *record = NULL;
     struct port_msg *msg;
 
@@ -1431,7 +1431,7 @@ DECL_HANDLER(alpc_receive_message)
         reply->context     = msg->context;
         reply->total       = msg->size;
         if (msg->type == PORT_MSG_CONNECTION_REQUEST && msg->sender)
-            reply->view_size = ((struct port *)msg->sender)->view_size;
+            reply->view_size = ((struct alpc_port *)msg->sender)->view_size;
         reply->data_size   = min( msg->size, min( req->max_len, get_reply_max_size() ));
         if (!reply_msg_data( msg, req->want, reply->data_size, record != NULL ) && record)
         {
@@ -1450,7 +1450,7 @@ DECL_HANDLER(alpc_receive_message)
 /* post a completion packet for every message queued to a port */
 DECL_HANDLER(alpc_set_completion)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 ), *queue;
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 ), *queue;
     struct completion *completion;
 
     if (!port) return;
@@ -1478,7 +1478,7 @@ static int cancel_names( const struct alpc_cancel_message_request *req, unsigned
  * (ALPC_CANCELFLG_TRY_CANCEL) */
 DECL_HANDLER(alpc_cancel_message)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 ), *target;
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 ), *target;
     struct port_record *record;
     struct port_wait *wait, *next;
     struct port_msg *msg;
@@ -1541,7 +1541,7 @@ DECL_HANDLER(alpc_server_info)
 {
     struct thread *thread = get_thread_from_handle( req->thread, THREAD_QUERY_LIMITED_INFORMATION );
     struct port_wait *wait;
-    struct port *conn;
+    struct alpc_port *conn;
     data_size_t len;
     WCHAR *name;
 
@@ -1564,7 +1564,7 @@ DECL_HANDLER(alpc_server_info)
 /* break a connection, leaving both ports open */
 DECL_HANDLER(alpc_disconnect_port)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
 
     if (!port) return;
     if (port->kind == PORT_CONNECTION) set_error( STATUS_INVALID_PORT_HANDLE );
@@ -1576,13 +1576,13 @@ DECL_HANDLER(alpc_disconnect_port)
 
 /* the thread that sent a message the port holds: a connection request not
  * decided yet, or a request not replied to yet */
-static struct thread *get_sender( struct port *port, unsigned int msg_id, process_id_t pid, thread_id_t tid )
+static struct thread *get_sender( struct alpc_port *port, unsigned int msg_id, process_id_t pid, thread_id_t tid )
 {
-    struct port *conn = port->kind == PORT_CLIENT ? NULL : receive_port( port ), *client;
+    struct alpc_port *conn = port->kind == PORT_CLIENT ? NULL : receive_port( port ), *client;
     struct port_wait *wait;
     struct thread *thread;
 
-    LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct port, connect_entry )
+    LIST_FOR_EACH_ENTRY( client, &connecting_ports, struct alpc_port, connect_entry )
     {
         if (client->conn != conn || client->connect_id != msg_id || client->connect_msg ||
             !cid_matches( conn, pid, tid, client->connect_pid, client->connect_tid )) continue;
@@ -1596,7 +1596,7 @@ static struct thread *get_sender( struct port *port, unsigned int msg_id, proces
 /* open the sender of a message */
 DECL_HANDLER(alpc_open_sender)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct thread *thread;
     struct object *obj;
 
@@ -1613,7 +1613,7 @@ DECL_HANDLER(alpc_open_sender)
 /* notify a port when the calling thread ends */
 DECL_HANDLER(alpc_register_terminate_port)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct terminate_port *reg;
 
     if (!port) return;
@@ -1625,16 +1625,16 @@ DECL_HANDLER(alpc_register_terminate_port)
     if (reg)
     {
         reg->thread = current;
-        reg->port   = (struct port *)grab_object( port );
+        reg->port   = (struct alpc_port *)grab_object( port );
         list_add_tail( &terminate_ports, &reg->entry );
     }
     release_object( port );
 }
 
 /* the token the other end of a connection runs as */
-static struct token *get_peer_token( struct port *port )
+static struct token *get_peer_token( struct alpc_port *port )
 {
-    struct port *client;
+    struct alpc_port *client;
 
     if (!port->peer) return NULL;
     if (port->kind == PORT_CLIENT) return port->conn->owner->token;
@@ -1646,7 +1646,7 @@ static struct token *get_peer_token( struct port *port )
 /* basic information */
 DECL_HANDLER(alpc_query_port)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct token *peer_token;
 
     if (!port) return;
@@ -1666,7 +1666,7 @@ DECL_HANDLER(alpc_query_port)
 /* copy between the server and a data entry of a waiting client */
 DECL_HANDLER(alpc_request_data)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_wait *wait;
     const struct port_msg *request;
     client_ptr_t entry[2];
@@ -1718,9 +1718,9 @@ done:
 /* take the security context of a request's sender */
 DECL_HANDLER(alpc_impersonate_client)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_wait *wait;
-    struct port *client;
+    struct alpc_port *client;
     struct token *token = NULL;
 
     if (!port) return;
@@ -1753,7 +1753,7 @@ DECL_HANDLER(alpc_impersonate_client)
 DECL_HANDLER(alpc_set_hard_error_port)
 {
     static const struct luid tcb_privilege = { 7, 0 };  /* SeTcbPrivilege */
-    struct port *port;
+    struct alpc_port *port;
 
     if (!thread_single_check_privilege( current, tcb_privilege ))
     {
@@ -1762,6 +1762,6 @@ DECL_HANDLER(alpc_set_hard_error_port)
     }
     if (!(port = get_port_obj( current->process, req->handle, 0 ))) return;
     if (hard_error_port) set_error( STATUS_UNSUCCESSFUL );
-    else hard_error_port = (struct port *)grab_object( port );
+    else hard_error_port = (struct alpc_port *)grab_object( port );
     release_object( port );
 }

@@ -59,7 +59,7 @@
 struct alpc_handle
 {
     struct list       entry;
-    struct port      *port;            /* the port it was made through */
+    struct alpc_port *port;            /* the port it was made through */
     unsigned int      kind;            /* ALPC_HANDLE_* */
     unsigned int      id;
     struct object    *obj;             /* a section's mapping, a security context's token */
@@ -73,7 +73,7 @@ struct alpc_handle
 struct port_view
 {
     struct list       entry;
-    struct port      *port;            /* the port it was mapped through */
+    struct alpc_port *port;            /* the port it was mapped through */
     struct process   *process;         /* where it is mapped */
     client_ptr_t      base;
     mem_size_t        size;
@@ -84,7 +84,7 @@ static struct list alpc_handles = LIST_INIT( alpc_handles );
 static struct list port_views = LIST_INIT( port_views );
 
 /* the views of a connection go with its ports, as on Windows */
-void unmap_views( struct port *port )
+void unmap_views( struct alpc_port *port )
 {
     struct process *process = port->kind == PORT_CLIENT ? port->process : port->conn ? port->conn->owner : NULL;
     apc_call_t call;
@@ -139,7 +139,7 @@ static void free_alpc_handle( struct alpc_handle *handle )
     free( handle );
 }
 
-static struct alpc_handle *create_alpc_handle( struct port *port, unsigned int kind, struct object *obj )
+static struct alpc_handle *create_alpc_handle( struct alpc_port *port, unsigned int kind, struct object *obj )
 {
     static unsigned int last_id;
     struct alpc_handle *handle;
@@ -157,7 +157,7 @@ static struct alpc_handle *create_alpc_handle( struct port *port, unsigned int k
 }
 
 /* an ALPC handle is good only through the port it was made through */
-static struct alpc_handle *get_alpc_handle( struct port *port, unsigned int id, unsigned int kind )
+static struct alpc_handle *get_alpc_handle( struct alpc_port *port, unsigned int id, unsigned int kind )
 {
     struct alpc_handle *handle;
 
@@ -206,14 +206,14 @@ void free_record( struct port_record *record )
     free( record );
 }
 
-void free_records( struct port *port )
+void free_records( struct alpc_port *port )
 {
     struct port_record *record, *next;
 
     LIST_FOR_EACH_ENTRY_SAFE( record, next, &port->records, struct port_record, entry ) free_record( record );
 }
 
-static struct port_record *find_record_on( struct port *port, unsigned int msg_id, unsigned int callback_id,
+static struct port_record *find_record_on( struct alpc_port *port, unsigned int msg_id, unsigned int callback_id,
                                            int any_callback )
 {
     struct port_record *record;
@@ -225,23 +225,24 @@ static struct port_record *find_record_on( struct port *port, unsigned int msg_i
 
 /* a message kept for what it carries, received through the port or through another
  * port of the same connection (as a reply may go through either) */
-struct port_record *find_record( struct port *port, unsigned int msg_id, unsigned int callback_id,
+struct port_record *find_record( struct alpc_port *port, unsigned int msg_id, unsigned int callback_id,
                                         int any_callback )
 {
     struct port_record *record;
-    struct port *server;
+    struct alpc_port *server;
 
     if ((record = find_record_on( port, msg_id, callback_id, any_callback ))) return record;
-    if (port->kind == PORT_SERVER && port->conn) return find_record_on( port->conn, msg_id, callback_id, any_callback );
+    if (port->kind == PORT_SERVER && port->conn)
+        return find_record_on( port->conn, msg_id, callback_id, any_callback );
     if (port->kind != PORT_CONNECTION) return NULL;
-    LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct port, conn_entry )
+    LIST_FOR_EACH_ENTRY( server, &port->server_ports, struct alpc_port, conn_entry )
         if ((record = find_record_on( server, msg_id, callback_id, any_callback ))) return record;
     return NULL;
 }
 
 /* whether a message taken from a queue is kept for what it passes: an ALPC request
  * or datagram with handles or a view, taken by a receiver that asked for them */
-int keeps_record( const struct port *port, const struct port_msg *msg, unsigned int want )
+int keeps_record( const struct alpc_port *port, const struct port_msg *msg, unsigned int want )
 {
     const struct msg_attach *attach = msg->attach;
 
@@ -251,7 +252,7 @@ int keeps_record( const struct port *port, const struct port_msg *msg, unsigned 
 }
 
 /* the message's objects move to a record of the port it was received through */
-void keep_record( struct port *port, struct port_record *record, struct port_msg *msg )
+void keep_record( struct alpc_port *port, struct port_record *record, struct port_msg *msg )
 {
     record->msg_id      = msg->id;
     record->callback_id = msg->callback_id;
@@ -290,7 +291,7 @@ static unsigned int object_type_bit( struct object *obj )
 }
 
 /* take the sender's objects for the handles a message passes, as the receiving port allows */
-static int attach_handles( struct msg_attach *attach, struct port *target, const port_handle_t *handles,
+static int attach_handles( struct msg_attach *attach, struct alpc_port *target, const port_handle_t *handles,
                            unsigned int count )
 {
     unsigned int i, bit;
@@ -443,7 +444,7 @@ void release_view_with( struct port_msg *msg )
 }
 
 /* the token a message is sent under */
-static struct token *get_send_token( struct port *port, unsigned int context, int *imp_level )
+static struct token *get_send_token( struct alpc_port *port, unsigned int context, int *imp_level )
 {
     struct alpc_handle *security;
 
@@ -459,7 +460,7 @@ static struct token *get_send_token( struct port *port, unsigned int context, in
 }
 
 /* build what an ALPC message carries from the sender's description */
-int attach_msg( struct port_msg *msg, struct port *port, struct port *target, const void *data,
+int attach_msg( struct port_msg *msg, struct alpc_port *port, struct alpc_port *target, const void *data,
                        data_size_t size )
 {
     port_send_attach_t info;
@@ -549,7 +550,7 @@ int reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_si
 
 /* make a section usable for views passed through a port */
 /* the port sections made through a port, together */
-static mem_size_t port_sections_size( struct port *port )
+static mem_size_t port_sections_size( struct alpc_port *port )
 {
     struct alpc_handle *handle;
     mem_size_t total = 0;
@@ -561,7 +562,7 @@ static mem_size_t port_sections_size( struct port *port )
 
 DECL_HANDLER(alpc_create_section)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct alpc_handle *section;
     struct object *mapping;
 
@@ -587,7 +588,7 @@ DECL_HANDLER(alpc_create_section)
 /* a port section, to map a view of it */
 DECL_HANDLER(alpc_get_section)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct alpc_handle *section;
 
     if (!port) return;
@@ -602,7 +603,7 @@ DECL_HANDLER(alpc_get_section)
 
 DECL_HANDLER(alpc_set_limits)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
 
     if (!port) return;
     port->max_section = req->max_section;
@@ -614,7 +615,7 @@ DECL_HANDLER(alpc_set_limits)
 /* record a view of a port section mapped in the caller, or forget it */
 DECL_HANDLER(alpc_set_view)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_view *view;
     struct object *mapping;
 
@@ -656,7 +657,7 @@ DECL_HANDLER(alpc_set_view)
 /* capture the caller's security for messages sent under it (NtAlpcCreateSecurityContext) */
 DECL_HANDLER(alpc_create_security)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct alpc_handle *security;
     struct token *token;
 
@@ -679,7 +680,7 @@ DECL_HANDLER(alpc_create_security)
 /* reserve room for a message */
 DECL_HANDLER(alpc_create_reserve)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct alpc_handle *reserve;
 
     if (!port) return;
@@ -691,7 +692,7 @@ DECL_HANDLER(alpc_create_reserve)
 /* delete an ALPC handle, or revoke a security context */
 DECL_HANDLER(alpc_delete_handle)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct alpc_handle *handle;
 
     if (!port) return;
@@ -707,7 +708,7 @@ DECL_HANDLER(alpc_delete_handle)
 /* a new handle to one of the objects a kept message passed (AlpcMessageHandleInformation) */
 DECL_HANDLER(alpc_get_message_handle)
 {
-    struct port *port = get_port_obj( current->process, req->handle, 0 );
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
     struct port_record *record;
 
     if (!port) return;
@@ -727,7 +728,7 @@ DECL_HANDLER(alpc_get_message_handle)
 }
 
 /* a port goes: its ALPC handles and the views mapped through it */
-void port_free_handles_and_views( struct port *port )
+void port_free_handles_and_views( struct alpc_port *port )
 {
     struct alpc_handle *handle, *next_handle;
     struct port_view *view, *next_view;

@@ -44,7 +44,7 @@
 
 enum port_kind { PORT_CONNECTION, PORT_SERVER, PORT_CLIENT };
 
-struct port
+struct alpc_port
 {
     struct object      obj;            /* object header */
     enum port_kind     kind;
@@ -55,11 +55,11 @@ struct port
     struct port_queue  queue;          /* connection and client ports: messages to receive */
     struct process    *owner;          /* connection port: the server process */
     struct list        server_ports;   /* connection port: its server ports */
-    struct port       *conn;           /* server and client ports: the connection port */
-    struct port       *peer;           /* server <-> client while connected */
+    struct alpc_port  *conn;           /* server and client ports: the connection port */
+    struct alpc_port  *peer;           /* server <-> client while connected */
     struct list        conn_entry;     /* server port: in conn->server_ports */
     client_ptr_t       context;        /* server port: context given at accept */
-    struct port       *completing;     /* server port: client accepted, not completed yet */
+    struct alpc_port  *completing;     /* server port: client accepted, not completed yet */
     unsigned int       connect_status; /* client port: STATUS_PENDING until decided */
     unsigned int       connect_id;     /* client port: MessageId of its connection request */
     thread_id_t        connect_tid;    /* client port: the connecting thread */
@@ -137,27 +137,27 @@ struct port_record
 };
 
 /* port.c */
-extern struct port *get_port_obj( struct process *process, obj_handle_t handle, unsigned int access );
-extern struct port *receive_port( struct port *port );
+extern struct alpc_port *get_port_obj( struct process *process, obj_handle_t handle, unsigned int access );
+extern struct alpc_port *receive_port( struct alpc_port *port );
 extern void fill_recv_info( port_recv_attach_t *info, const struct msg_attach *attach, unsigned int want,
                             unsigned int count, data_size_t sid_size );
 extern void put_recv_info( char *dest, const port_recv_attach_t *info, const port_handle_t *handles,
                            const struct sid *sid );
 
 /* port_attach.c: what messages carry, port sections and views, security contexts */
-extern void port_free_handles_and_views( struct port *port );
-extern void unmap_views( struct port *port );
+extern void port_free_handles_and_views( struct alpc_port *port );
+extern void unmap_views( struct alpc_port *port );
 extern struct object *get_section_obj( struct process *process, obj_handle_t handle, unsigned int access );
-extern int attach_msg( struct port_msg *msg, struct port *port, struct port *target, const void *data,
+extern int attach_msg( struct port_msg *msg, struct alpc_port *port, struct alpc_port *target, const void *data,
                        data_size_t size );
 extern void release_view_with( struct port_msg *msg );
 extern int reply_msg_data( struct port_msg *msg, unsigned int want, data_size_t data_size, int kept );
-extern int keeps_record( const struct port *port, const struct port_msg *msg, unsigned int want );
-extern void keep_record( struct port *port, struct port_record *record, struct port_msg *msg );
-extern struct port_record *find_record( struct port *port, unsigned int msg_id, unsigned int callback_id,
+extern int keeps_record( const struct alpc_port *port, const struct port_msg *msg, unsigned int want );
+extern void keep_record( struct alpc_port *port, struct port_record *record, struct port_msg *msg );
+extern struct port_record *find_record( struct alpc_port *port, unsigned int msg_id, unsigned int callback_id,
                                         int any_callback );
 extern client_ptr_t take_received_view( struct port_record *record );
 extern void free_record( struct port_record *record );
-extern void free_records( struct port *port );
+extern void free_records( struct alpc_port *port );
 
 #endif  /* __WINE_SERVER_PORT_PRIVATE_H */
