@@ -383,6 +383,54 @@ done:
     ov_pair_close( &p );
 }
 
+/* libalpc (LA) releases a received message it will not answer with
+ * NtAlpcCancelMessage instead of a reply: the kept datagram goes (guess: what
+ * it passed cannot be asked for after that, and a reply finds nothing) */
+static void test_release_by_cancel(void)
+{
+    ALPC_MESSAGE_HANDLE_INFORMATION info;
+    ALPC_CONTEXT_ATTR context;
+    struct { ALPC_MESSAGE_ATTRIBUTES header; ALPC_HANDLE_ATTR handle; } send_attrs;
+    struct ov_pair p;
+    HANDLE event = NULL;
+    SIZE_T needed;
+    ov_attrs attrs;
+    NTSTATUS status;
+    ov_msg msg, answer;
+
+    if (!ov_pair_open( &p, "cancel-release", FALSE, 0 )) goto done;
+    event = CreateEventA( NULL, FALSE, FALSE, NULL );
+    AlpcInitializeMessageAttribute( ALPC_MESSAGE_HANDLE_ATTRIBUTE, &send_attrs.header, sizeof(send_attrs), &needed );
+    send_attrs.header.ValidAttributes = ALPC_MESSAGE_HANDLE_ATTRIBUTE;
+    memset( &send_attrs.handle, 0, sizeof(send_attrs.handle) );
+    send_attrs.handle.Flags = ALPC_HANDLEFLG_DUPLICATE_SAME_ACCESS;
+    send_attrs.handle.Handle = event;
+    ov_set( &msg, NULL, 0 );
+    status = ov_send( p.client, ALPC_MSGFLG_RELEASE_MESSAGE, &msg, &send_attrs.header );
+    ok( status == STATUS_SUCCESS, "datagram with a handle failed: %#lx\n", status );
+    if (!ov_expect( p.server, &msg, &attrs, LPC_DATAGRAM )) goto done;
+    ok( msg.h.u2.s2.Type & LPC_CONTINUATION_REQUIRED, "type %#x\n", msg.h.u2.s2.Type );
+    if (ov_attr( &attrs, ALPC_MESSAGE_HANDLE_ATTRIBUTE ))
+        CloseHandle( ((ALPC_HANDLE_ATTR *)ov_attr( &attrs, ALPC_MESSAGE_HANDLE_ATTRIBUTE ))->Handle );
+
+    memset( &context, 0, sizeof(context) );
+    context.MessageId = msg.h.MessageId;
+    context.CallbackId = msg.h.CallbackId;
+    status = NtAlpcCancelMessage( p.server, 0, &context );
+    ok( status == STATUS_SUCCESS, "NtAlpcCancelMessage of a received datagram failed: %#lx\n", status );
+    memset( &info, 0, sizeof(info) );
+    status = NtAlpcQueryInformationMessage( p.server, (PORT_MESSAGE *)&msg.h, AlpcMessageHandleInformation,
+                                            &info, sizeof(info), NULL );
+    ok( !NT_SUCCESS( status ), "query after the cancel: %#lx\n", status );
+    if (NT_SUCCESS( status )) CloseHandle( ULongToHandle( info.Handle ));
+    ov_answer( &answer, &msg, NULL, 0 );
+    status = ov_send( p.server, ALPC_MSGFLG_RELEASE_MESSAGE, &answer, NULL );
+    ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "reply after the cancel: %#lx\n", status );
+done:
+    if (event) CloseHandle( event );
+    ov_pair_close( &p );
+}
+
 /* OV test_request_reply: the server asks the client, on waitable ports */
 static void test_request_reply(void)
 {
@@ -618,6 +666,7 @@ START_TEST(alpc_openvmm)
     RUN( test_datagrams() );
     RUN( test_send_then_close() );
     RUN( test_handle_passing() );
+    RUN( test_release_by_cancel() );
     RUN( test_request_reply() );
     RUN( test_view( FALSE ) );
     RUN( test_view( TRUE ) );
