@@ -42,9 +42,8 @@
  *
  * Where an expectation comes from, in the comments: "OV" microsoft/openvmm's
  * ALPC wrapper and its tests, "TC" microsoft/terminal's ConIoSrv, "CS"
- * csandker's ALPC samples, "NT" NtApiDotNet, "RO" ReactOS's NT 5 LPC model
- * (through the project's reference notes, never its code), "guess" our own
- * expectation.  Checks without a mark are plain object manager behaviour
+ * csandker's ALPC samples, "NT" NtApiDotNet, "guess" our own expectation
+ * (docs/unverified-behaviour.md).  Checks without a mark are plain object manager behaviour
  * or what the project's ALPC issue asks for (sections 8 and 9 of
  * lpc-alpc-reference-full.md).
  *
@@ -235,8 +234,8 @@ static void check_big_msg_( const char *file, int line, const alpc_msg *msg, SHO
 }
 
 /* A reply to a received message: its ClientId, MessageId and CallbackId,
- * new data.  The type is left for the kernel to choose (RO: 0 is a new
- * message's type). */
+ * new data.  The type is left 0 for the kernel to choose (OV's replies
+ * zero the whole header). */
 static void make_reply( alpc_msg *reply, const alpc_msg *request, const char *text )
 {
     reply->h = request->h;
@@ -831,8 +830,8 @@ static void client_connect_script( const char *name )
     ok( status == STATUS_OBJECT_NAME_NOT_FOUND, "NtAlpcConnectPort(%s): %#lx\n", missing, status );
     if (!status) NtClose( port );
 
-    /* the server does not run as LocalSystem; refused before the server
-     * hears of it (RO for LPC; CS for the status) */
+    /* the server does not run as LocalSystem: refused (CS for the status;
+     * guess: before the server hears of it) */
     status = try_connect( name, &local_system, NULL, CLIENT_WAIT, &port );
     ok( status == STATUS_SERVER_SID_MISMATCH, "NtAlpcConnectPort(LocalSystem): %#lx\n", status );
     if (!status) NtClose( port );
@@ -1232,7 +1231,7 @@ static void test_messages( BOOL process )
     ids[n++] = msg.h.MessageId;
     reply_msg( s.port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg, "reply-2" );
 
-    /* request-3: replies that match nothing (the issue's rule; RO for LPC) */
+    /* request-3: replies that match nothing (the issue's rule; guess for the status) */
     if (!expect_msg( s.port, &msg, &attrs, LPC_REQUEST )) goto done;
     check_data( &msg, "request-3" );
     ids[n++] = msg.h.MessageId;
@@ -1321,7 +1320,7 @@ static void client_lengths( const char *name )
     status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
     ok( status == STATUS_SUCCESS, "datagram of %#x bytes failed: %#lx\n", MAX_MESSAGE_LENGTH, status );
 
-    /* one byte more (the issue's rule; RO for LPC) */
+    /* one byte more (the issue's rule; guess for the status) */
     set_big_msg( &msg, MAX_MESSAGE_LENGTH + 1, 2 );
     status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
     ok( status == STATUS_PORT_MESSAGE_TOO_LONG, "datagram of %#x bytes: %#lx\n", MAX_MESSAGE_LENGTH + 1, status );
@@ -1330,7 +1329,7 @@ static void client_lengths( const char *name )
                                          relative_timeout( &timeout, CLIENT_WAIT ));
     ok( status == STATUS_PORT_MESSAGE_TOO_LONG, "request of %#x bytes: %#lx\n", MAX_MESSAGE_LENGTH + 1, status );
 
-    /* more data than the total length holds (RO for LPC) */
+    /* more data than the total length holds (guess: refused) */
     set_msg( &msg, "data beyond the total" );
     msg.h.u1.s1.TotalLength = HDR_SIZE + 4;
     status = send_msg( port, ALPC_MSGFLG_RELEASE_MESSAGE, &msg );
