@@ -18,7 +18,7 @@
  * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
  */
 
-/* Shared by wineserver's port.c and, built natively, the unit tests. */
+/* Shared by wineserver's alpc*.c and, built natively, the unit tests. */
 
 #ifndef __WINE_SERVER_PORT_MSG_H
 #define __WINE_SERVER_PORT_MSG_H

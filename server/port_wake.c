@@ -72,23 +72,11 @@ struct wake_slot
 
 struct wake_area
 {
-    struct list      entry;        /* in wake_areas */
     struct process  *process;      /* not referenced: freed when its last thread ends */
     int              fd;
     char            *base;
     struct wake_slot slots[PORT_WAKE_SLOTS];
 };
-
-static struct list wake_areas = LIST_INIT( wake_areas );
-
-static struct wake_area *find_area( struct process *process )
-{
-    struct wake_area *area;
-
-    LIST_FOR_EACH_ENTRY( area, &wake_areas, struct wake_area, entry )
-        if (area->process == process) return area;
-    return NULL;
-}
 
 static void free_area( struct wake_area *area )
 {
@@ -99,7 +87,7 @@ static void free_area( struct wake_area *area )
     munmap( area->base, PORT_WAKE_SLOTS * PORT_WAKE_STRIDE );
 #endif
     close( area->fd );
-    list_remove( &area->entry );
+    area->process->port_wake = NULL;
     free( area );
 }
 
@@ -132,8 +120,7 @@ static struct wake_area *create_area( struct process *process )
         area->slots[i].delivery = (port_delivery_t *)((char *)area->slots[i].word + PORT_DELIVERY_OFFSET);
         list_init( &area->slots[i].entry );
     }
-    list_add_tail( &wake_areas, &area->entry );
-    return area;
+    return process->port_wake = area;
 #else
     set_error( STATUS_NOT_SUPPORTED );
     return NULL;
@@ -144,7 +131,7 @@ static struct wake_slot *get_slot( struct thread *thread, unsigned int slot )
 {
     struct wake_area *area;
 
-    if (!slot || slot > PORT_WAKE_SLOTS || !(area = find_area( thread->process ))) return NULL;
+    if (!slot || slot > PORT_WAKE_SLOTS || !(area = thread->process->port_wake)) return NULL;
     if (area->slots[slot - 1].thread != thread) return NULL;
     return &area->slots[slot - 1];
 }
@@ -219,7 +206,7 @@ void port_wake_deliver( struct wake_slot *wake )
 
 void port_wake_thread_terminated( struct thread *thread )
 {
-    struct wake_area *area = find_area( thread->process );
+    struct wake_area *area = thread->process->port_wake;
     struct thread *other;
     unsigned int i;
 
@@ -246,7 +233,7 @@ DECL_HANDLER(alpc_cancel_wake)
 /* give the calling thread a word, and its process a file to map the area from */
 DECL_HANDLER(alpc_get_wake_slot)
 {
-    struct wake_area *area = find_area( current->process );
+    struct wake_area *area = current->process->port_wake;
     struct file *file;
     unsigned int i, free_slot = 0;
     int fd;

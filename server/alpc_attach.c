@@ -50,7 +50,7 @@
 #include "request.h"
 #include "security.h"
 #include "port_msg.h"
-#include "port_private.h"
+#include "alpc_private.h"
 
 /* What NtAlpcCreatePortSection, NtAlpcCreateSecurityContext and
  * NtAlpcCreateResourceReserve return: ALPC handles, which are not NT handles.
@@ -58,8 +58,7 @@
  * memory; it is only a handle to give back. */
 struct alpc_handle
 {
-    struct list       entry;
-    struct alpc_port *port;            /* the port it was made through */
+    struct list       entry;           /* in the handles of the port it was made through */
     unsigned int      kind;            /* ALPC_HANDLE_* */
     unsigned int      id;
     struct object    *obj;             /* a section's mapping, a security context's token */
@@ -72,7 +71,8 @@ struct alpc_handle
 /* the views of port sections a process mapped: the view attribute names a view by its base */
 struct port_view
 {
-    struct list       entry;
+    struct list       entry;           /* in its process's port_views */
+    struct list       port_entry;      /* in its port's mapped_views */
     struct alpc_port *port;            /* the port it was mapped through */
     struct process   *process;         /* where it is mapped */
     client_ptr_t      base;
@@ -80,8 +80,6 @@ struct port_view
     struct object    *mapping;
 };
 
-static struct list alpc_handles = LIST_INIT( alpc_handles );
-static struct list port_views = LIST_INIT( port_views );
 
 /* the views of a connection go with its ports, as on Windows */
 void unmap_views( struct alpc_port *port )
@@ -104,6 +102,7 @@ void unmap_views( struct alpc_port *port )
 static void free_port_view( struct port_view *view )
 {
     list_remove( &view->entry );
+    list_remove( &view->port_entry );
     release_object( view->mapping );
     release_object( view->process );
     free( view );
@@ -113,8 +112,8 @@ static struct port_view *find_port_view( struct process *process, client_ptr_t b
 {
     struct port_view *view;
 
-    LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
-        if (view->process == process && view->base == base) return view;
+    LIST_FOR_EACH_ENTRY( view, &process->port_views, struct port_view, entry )
+        if (view->base == base) return view;
     return NULL;
 }
 
@@ -145,14 +144,13 @@ static struct alpc_handle *create_alpc_handle( struct alpc_port *port, unsigned 
     struct alpc_handle *handle;
 
     if (!(handle = mem_alloc( sizeof(*handle) ))) return NULL;
-    handle->port      = port;
     handle->kind      = kind;
     handle->id        = port_next_id( &last_id );
     handle->obj       = obj ? grab_object( obj ) : NULL;
     handle->size      = 0;
     handle->imp_level = 0;
     handle->revoked   = 0;
-    list_add_tail( &alpc_handles, &handle->entry );
+    list_add_tail( &port->handles, &handle->entry );
     return handle;
 }
 
@@ -161,8 +159,8 @@ static struct alpc_handle *get_alpc_handle( struct alpc_port *port, unsigned int
 {
     struct alpc_handle *handle;
 
-    LIST_FOR_EACH_ENTRY( handle, &alpc_handles, struct alpc_handle, entry )
-        if (handle->id == id && handle->kind == kind && handle->port == port) return handle;
+    LIST_FOR_EACH_ENTRY( handle, &port->handles, struct alpc_handle, entry )
+        if (handle->id == id && handle->kind == kind) return handle;
     set_error( STATUS_INVALID_HANDLE );
     return NULL;
 }
@@ -336,11 +334,11 @@ static int attach_handles( struct msg_attach *attach, struct alpc_port *target, 
 }
 
 /* whether a mapping is that of a port section made secure (ALPC_CREATEPORTSECTIONFLG_SECURE) */
-static int section_is_secure( struct object *mapping )
+static int section_is_secure( struct alpc_port *port, struct object *mapping )
 {
     struct alpc_handle *handle;
 
-    LIST_FOR_EACH_ENTRY( handle, &alpc_handles, struct alpc_handle, entry )
+    LIST_FOR_EACH_ENTRY( handle, &port->handles, struct alpc_handle, entry )
         if (handle->kind == ALPC_HANDLE_SECTION && handle->obj == mapping && handle->secure) return 1;
     return 0;
 }
@@ -415,7 +413,7 @@ static int attach_view( struct msg_attach *attach, client_ptr_t base, unsigned i
     if (flags & ALPC_VIEWFLG_SECURED_ACCESS)
     {
         /* guess: only a secure section's views can be (openvmm says so of Windows) */
-        if (!section_is_secure( view->mapping ))
+        if (!section_is_secure( view->port, view->mapping ))
         {
             set_error( STATUS_INVALID_PARAMETER );
             return 0;
@@ -555,8 +553,8 @@ static mem_size_t port_sections_size( struct alpc_port *port )
     struct alpc_handle *handle;
     mem_size_t total = 0;
 
-    LIST_FOR_EACH_ENTRY( handle, &alpc_handles, struct alpc_handle, entry )
-        if (handle->port == port && handle->kind == ALPC_HANDLE_SECTION) total += handle->size;
+    LIST_FOR_EACH_ENTRY( handle, &port->handles, struct alpc_handle, entry )
+        if (handle->kind == ALPC_HANDLE_SECTION) total += handle->size;
     return total;
 }
 
@@ -623,9 +621,9 @@ DECL_HANDLER(alpc_set_view)
     if (!req->section)
     {
         /* through the port it was mapped through, or another of the same connection port */
-        LIST_FOR_EACH_ENTRY( view, &port_views, struct port_view, entry )
+        LIST_FOR_EACH_ENTRY( view, &current->process->port_views, struct port_view, entry )
         {
-            if (view->process != current->process || view->base != req->base ||
+            if (view->base != req->base ||
                 receive_port( view->port ) != receive_port( port ))
                 continue;
             free_port_view( view );
@@ -645,7 +643,8 @@ DECL_HANDLER(alpc_set_view)
             view->base    = req->base;
             view->size    = req->size;
             view->mapping = (struct object *)grab_object( mapping );
-            list_add_tail( &port_views, &view->entry );
+            list_add_tail( &current->process->port_views, &view->entry );
+            list_add_tail( &port->mapped_views, &view->port_entry );
             /* a reply with ALPC_VIEWFLG_UNMAP_EXISTING unmaps it */
             if (req->msg_id && (record = find_record( port, req->msg_id, 0, 1 ))) record->recv_view = req->base;
         }
@@ -733,8 +732,8 @@ void port_free_handles_and_views( struct alpc_port *port )
     struct alpc_handle *handle, *next_handle;
     struct port_view *view, *next_view;
 
-    LIST_FOR_EACH_ENTRY_SAFE( handle, next_handle, &alpc_handles, struct alpc_handle, entry )
-        if (handle->port == port) free_alpc_handle( handle );
-    LIST_FOR_EACH_ENTRY_SAFE( view, next_view, &port_views, struct port_view, entry )
-        if (view->port == port) free_port_view( view );
+    LIST_FOR_EACH_ENTRY_SAFE( handle, next_handle, &port->handles, struct alpc_handle, entry )
+        free_alpc_handle( handle );
+    LIST_FOR_EACH_ENTRY_SAFE( view, next_view, &port->mapped_views, struct port_view, port_entry )
+        free_port_view( view );
 }

@@ -1,5 +1,5 @@
 /*
- * Port objects: what the files of the port object share
+ * Port objects: what the files of the port object (alpc*.c) share
  *
  * Copyright 2026 the wine-lpc authors
  *
@@ -18,8 +18,8 @@
  * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
  */
 
-#ifndef __WINE_SERVER_PORT_PRIVATE_H
-#define __WINE_SERVER_PORT_PRIVATE_H
+#ifndef __WINE_SERVER_ALPC_PRIVATE_H
+#define __WINE_SERVER_ALPC_PRIVATE_H
 
 #define ALPC_PORFLG_LPC_MODE             0x00001000  /* created by the legacy LPC calls */
 #define ALPC_PORFLG_ALLOW_IMPERSONATION  0x00010000
@@ -38,6 +38,19 @@
 #define ALPC_VIEWFLG_UNMAP_EXISTING              0x00010000
 #define ALPC_VIEWFLG_AUTO_RELEASE                0x00020000
 #define ALPC_VIEWFLG_SECURED_ACCESS              0x00040000
+
+/* bounds what a sender that nobody reads can make the server hold (Windows
+ * charges a pool quota instead) */
+#define PORT_QUEUE_LIMIT  16384
+
+/* what a thread has to do with ports, to undo when it ends (thread->port_thread) */
+struct port_thread
+{
+    struct list waits;             /* port_wait: its requests waiting for their replies */
+    struct list callbacks;         /* port_wait: callbacks sent to it, not answered yet */
+    struct list terminate_ports;   /* terminate_port: ports to tell when it ends */
+    struct list connecting;        /* alpc_port: client ports it connects, outcome not taken */
+};
 
 /* the most handles one message may pass */
 #define PORT_MAX_HANDLES  64
@@ -68,8 +81,10 @@ struct alpc_port
     int                connect_waiting;/* client port: the connecting thread has no outcome yet */
     int                connect_async;  /* client port: told of the outcome by LPC_CONNECTION_REPLY */
     struct port_msg   *connect_msg;    /* client port: its queued connection request */
-    struct list        connect_entry;  /* client port: in connecting_ports */
-    struct list        waiter_entry;   /* client port: in connect_waiters */
+    struct list        connecting;     /* connection port: client ports not accepted yet */
+    struct list        connect_entry;  /* client port: in conn->connecting */
+    struct list        hash_entry;     /* client port: in the connection requests by MessageId */
+    struct list        waiter_entry;   /* client port: in the connecting thread's list until it takes the outcome */
     obj_handle_t       connect_handle; /* client port: the connecting thread's handle */
     struct port_msg   *connect_reply;  /* client port: the server's answer, until it is taken */
     struct port_msg   *closed_msg;     /* client port: LPC_PORT_CLOSED, to send when it leaves */
@@ -93,6 +108,10 @@ struct alpc_port
     struct completion *completion;     /* ALPC: told of every message queued */
     apc_param_t        completion_key;
     struct list        sleepers;       /* threads that wait on it with a futex */
+    struct list        waits;          /* requests sent through it, waiting for replies */
+    struct list        requests;       /* requests queued to it or received from it, not replied to */
+    struct list        handles;        /* ALPC: sections and security contexts made through it */
+    struct list        mapped_views;   /* ALPC: views of port sections mapped through it */
     struct list        records;        /* ALPC: messages received through it, kept for what they carry */
 };
 
@@ -136,15 +155,40 @@ struct port_record
     client_ptr_t       recv_view;      /* where the receiver mapped its view, or 0 */
 };
 
-/* port.c */
+/* alpc.c: the object, its connections and lifetime */
 extern struct alpc_port *get_port_obj( struct process *process, obj_handle_t handle, unsigned int access );
 extern struct alpc_port *receive_port( struct alpc_port *port );
+extern struct port_thread *get_port_thread( struct thread *thread );
+extern int port_ready( void *obj, struct thread *thread );
+extern int cid_matches( const struct alpc_port *port, process_id_t pid, thread_id_t tid,
+                        process_id_t sender_pid, thread_id_t sender_tid );
+
+/* alpc_queue.c: queues, requests waiting for replies, delivery */
+struct port_wait;
+extern struct port_msg *new_msg( unsigned int type, const void *data, data_size_t size );
+extern unsigned int next_msg_id(void);
+extern struct port_wait *find_wait( struct alpc_port *port, struct thread *thread );
+extern struct port_wait *find_received( struct alpc_port *port, unsigned int msg_id, unsigned int callback_id,
+                                        process_id_t pid, thread_id_t tid );
+extern struct thread *wait_thread( struct port_wait *wait );
+extern void end_port_waits( struct alpc_port *port );
+extern void end_port_requests( struct alpc_port *port );
+extern void end_thread_waits( struct port_thread *pt );
+extern void wake_port( struct alpc_port *port );
+extern void wake_receivers( struct alpc_port *port );
+extern void unqueue_msg( struct alpc_port *port, struct port_msg *msg );
+extern void flush_queue( struct alpc_port *port );
+extern int queue_msg( struct alpc_port *port, struct port_msg *msg );
+extern struct port_msg *alloc_notification( unsigned int type );
+extern void queue_notification( struct alpc_port *port, struct port_msg *msg, client_ptr_t context,
+                                process_id_t pid, thread_id_t tid, timeout_t time );
+extern void cancel_queued( struct alpc_port *client, int flush );
 extern void fill_recv_info( port_recv_attach_t *info, const struct msg_attach *attach, unsigned int want,
                             unsigned int count, data_size_t sid_size );
 extern void put_recv_info( char *dest, const port_recv_attach_t *info, const port_handle_t *handles,
                            const struct sid *sid );
 
-/* port_attach.c: what messages carry, port sections and views, security contexts */
+/* alpc_attach.c: what messages carry, port sections and views, security contexts */
 extern void port_free_handles_and_views( struct alpc_port *port );
 extern void unmap_views( struct alpc_port *port );
 extern struct object *get_section_obj( struct process *process, obj_handle_t handle, unsigned int access );
@@ -160,4 +204,4 @@ extern client_ptr_t take_received_view( struct port_record *record );
 extern void free_record( struct port_record *record );
 extern void free_records( struct alpc_port *port );
 
-#endif  /* __WINE_SERVER_PORT_PRIVATE_H */
+#endif  /* __WINE_SERVER_ALPC_PRIVATE_H */
