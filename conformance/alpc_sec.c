@@ -802,7 +802,7 @@ static void client_capture( HANDLE port )
     else sync_request( port, "ctx-skip", NULL, "done" );
     if (priv) sync_request( port, "ctx-priv-on", init_security_attrs( &sattrs, &qos, priv ), "done" );
     else sync_request( port, "ctx-skip", NULL, "done" );
-    /* guess: with static tracking the port's default is what was captured at connect (RO, for LPC, 13) */
+    /* guess: with static tracking the port's default is what was captured at connect */
     if (priv) sync_request( port, "ctx-static", NULL, "done" );
     else sync_request( port, "ctx-skip", NULL, "done" );
     if (impersonating) ok( RevertToSelf(), "RevertToSelf failed: %lu\n", GetLastError() );

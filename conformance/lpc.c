@@ -35,11 +35,11 @@
  * quickly instead of running into the harness' timeout; a watchdog thread
  * ends the program (and each child) should a wait have no bound after all.
  *
- * Where a check relies on behaviour that was not seen on Windows, a comment
- * says so: "RO" marks claims that come from ReactOS's NT 5 model (through
- * the project's reference notes, not from its code), "guess" marks our own
- * expectation.  Checks without such a mark are either verified by Wine's own
- * dlls/ntdll/tests/port.c on Windows or plain object manager behaviour.
+ * Where a check relies on behaviour that no test run on Windows shows, its
+ * comment says "guess" and docs/unverified-behaviour.md lists the choice
+ * ("Legacy LPC").  Checks without that mark are either shown by Wine's own
+ * dlls/ntdll/tests/port.c, which Wine's testbot runs on Windows, or plain
+ * object manager behaviour.
  */
 
 #include <ctype.h>
@@ -65,8 +65,9 @@
 #define MAX_MESSAGE_LENGTH 0x148
 #define MAX_INFO_LENGTH    0x100
 
-/* the largest values NtCreatePort takes on x64 (RO, section 4.1 of the full
- * reference; the x86 values are 0x14c and 0x108) */
+/* the largest values NtCreatePort takes on x64 (guess: phnt names
+ * PORT_MAXIMUM_MESSAGE_LENGTH and LPC_MAX_CONNECTION_INFO_SIZE but not these
+ * bounds; the x86 values are 0x14c and 0x108) */
 #define LPC_MAX_MESSAGE_LENGTH (sizeof(void *) == 8 ? 0x288 : 0x14c)
 #define LPC_MAX_INFO_LENGTH    (sizeof(void *) == 8 ? 0x208 : 0x108)
 
@@ -472,7 +473,7 @@ static HANDLE client_connect_( const char *file, int line, const char *name, con
     ok_(file, line)( status == STATUS_SUCCESS, "NtConnectPort(%s) failed: %#lx\n", name, status );
     if (status) return NULL;
     ok_(file, line)( port != NULL, "no port handle\n" );
-    /* RO: the MaxMessageLength the connection port was created with comes back */
+    /* guess: the MaxMessageLength the connection port was created with comes back */
     ok_(file, line)( max_len == MAX_MESSAGE_LENGTH, "MaxMessageLength %#lx\n", max_len );
     if (expect_info)
     {
@@ -530,10 +531,11 @@ static BOOL session_accept_( const char *file, int line, struct session *s, cons
     ok_(file, line)( msg.h.u2.s2.Type == LPC_CONNECTION_REQUEST, "type %#x\n", msg.h.u2.s2.Type );
     check_sender_( file, line, &msg.h, s->client.pid, s->client.tid );
     ok_(file, line)( msg.h.MessageId != 0, "no MessageId\n" );
-    /* RO: connection requests come with a NULL port context */
+    /* guess: connection requests come with a NULL port context */
     ok_(file, line)( context == NULL, "port context %p\n", context );
     if (info) check_data_( file, line, &msg, info );
-    /* RO: without connection information the request has no data */
+    /* without connection information the request has no data (Wine port.c test:
+     * its first byte is 0; guess: DataLength is 0) */
     else ok_(file, line)( !msg.h.u1.s1.DataLength, "DataLength %d\n", msg.h.u1.s1.DataLength );
     ok_(file, line)( WaitForSingleObject( s->connected, 0 ) == WAIT_TIMEOUT, "NtConnectPort did not wait\n" );
 
@@ -550,7 +552,7 @@ static BOOL session_accept_( const char *file, int line, struct session *s, cons
         return FALSE;
     }
     ok_(file, line)( s->comm != NULL, "no communication port\n" );
-    /* RO: the client wakes up in NtCompleteConnectPort, not before */
+    /* guess: the client wakes up in NtCompleteConnectPort, not before */
     ok_(file, line)( WaitForSingleObject( s->connected, 50 ) == WAIT_TIMEOUT,
                      "NtConnectPort returned before NtCompleteConnectPort\n" );
     status = pNtCompleteConnectPort( s->comm );
@@ -671,7 +673,7 @@ static void test_port_limits(void)
         port = create_port( NULL, waitable, 0, 0x100 );
         if (port) NtClose( port );
 
-        /* RO: the limits are checked one by one, the connection information's
+        /* guess: the limits are checked one by one, the connection information's
          * first (STATUS_INVALID_PARAMETER_3), then the message's (_4); the
          * quick reference only says STATUS_INVALID_PARAMETER */
         make_name( name, bno_dir, "limits" );
@@ -810,7 +812,7 @@ static void check_bad_lengths( HANDLE port )
     NTSTATUS status;
     unsigned int i;
 
-    /* DataLength + header larger than TotalLength (RO) */
+    /* DataLength + header larger than TotalLength (guess) */
     set_msg( &msg, "bad lengths" );
     msg.h.u1.s1.TotalLength = HDR_SIZE + 4;
     status = pNtRequestPort( port, &msg.h );
@@ -818,9 +820,9 @@ static void check_bad_lengths( HANDLE port )
     status = pNtRequestWaitReplyPort( port, &msg.h, &reply.h );
     ok( status == STATUS_INVALID_PARAMETER, "NtRequestWaitReplyPort(short total): %#lx\n", status );
 
-    /* TotalLength larger than DataLength + header: the full reference (RO)
-     * rejects it only when TotalLength passes the port's maximum, so a short
-     * message that claims too long a total is too long */
+    /* TotalLength larger than DataLength + header (guess: rejected only when
+     * TotalLength passes the port's maximum, so a short message that claims
+     * too long a total is too long) */
     set_msg( &msg, "bad" );
     msg.h.u1.s1.TotalLength = MAX_MESSAGE_LENGTH + 16;
     status = pNtRequestPort( port, &msg.h );
@@ -828,7 +830,8 @@ static void check_bad_lengths( HANDLE port )
     status = pNtRequestWaitReplyPort( port, &msg.h, &reply.h );
     ok( status == STATUS_PORT_MESSAGE_TOO_LONG, "NtRequestWaitReplyPort(long total): %#lx\n", status );
 
-    /* consistent, but longer than the port takes (RO) */
+    /* consistent, but longer than the port takes (guess: STATUS_PORT_MESSAGE_TOO_LONG,
+     * the status ALPC gives for the same) */
     set_msg( &msg, "too long" );
     msg.h.u1.s1.DataLength = MAX_MESSAGE_LENGTH - HDR_SIZE + 1;
     msg.h.u1.s1.TotalLength = MAX_MESSAGE_LENGTH + 1;
@@ -843,7 +846,7 @@ static void check_bad_lengths( HANDLE port )
     status = pNtRequestPort( port, &msg.h );
     ok( status == STATUS_PORT_MESSAGE_TOO_LONG, "NtRequestPort(0x7ff0): %#lx\n", status );
 
-    /* a request's Type must be 0 or LPC_REQUEST (RO); LPC_REQUEST itself
+    /* a request's Type must be 0 (Wine port.c test sends so) or LPC_REQUEST (guess); LPC_REQUEST itself
      * means a callback and is left to lpc_views.c */
     for (i = 0; i < ARRAY_SIZE(types); i++)
     {
@@ -883,7 +886,7 @@ static void client_basic( const char *name )
     if (!(port = client_connect( name, client_info, accept_info ))) return;
     check_port_type( port );
 
-    /* RO says class 0 is accepted on any port and returns nothing useful */
+    /* guess: class 0 is accepted on any port and returns nothing useful */
     len = 0xdeadbeef;
     status = pNtQueryInformationPort( port, 0, info, sizeof(info), &len );
     ok( status == STATUS_SUCCESS, "NtQueryInformationPort failed: %#lx\n", status );
@@ -895,7 +898,8 @@ static void client_basic( const char *name )
     ok( status == STATUS_SUCCESS, "NtRequestPort failed: %#lx\n", status );
     ok( !memcmp( &msg, &copy, msg_size( &copy )), "message changed, type %#x\n", msg.h.u2.s2.Type );
 
-    /* the kernel's fields are the kernel's (RO: a user-mode sender's Type is ignored) */
+    /* the kernel's fields are the kernel's (Wine port.c test: a datagram sent with Type 0
+     * arrives as LPC_DATAGRAM; guess: a forged Type is ignored too) */
     set_msg( &msg, "datagram-2" );
     forge_header( &msg.h, LPC_CLIENT_DIED );
     copy = msg;
@@ -937,7 +941,7 @@ static void client_basic( const char *name )
     /* request-5: replied by NtReplyWaitReceivePort */
     request( port, "request-5", "reply-5" );
 
-    /* RO: a client port receives what is sent to it: nothing yet */
+    /* guess: a client port receives what is sent to it: nothing yet */
     status = pNtReplyWaitReceivePortEx( port, NULL, NULL, &msg.h, relative_timeout( &timeout, 100 ));
     ok( status == STATUS_TIMEOUT, "NtReplyWaitReceivePortEx: %#lx\n", status );
 
@@ -945,7 +949,7 @@ static void client_basic( const char *name )
     status = pNtRequestPort( port, &msg.h );
     ok( status == STATUS_SUCCESS, "NtRequestPort failed: %#lx\n", status );
 
-    /* the server tries stale replies, then sends a datagram our way (RO:
+    /* the server tries stale replies, then sends a datagram our way (guess:
      * NtRequestPort on a server communication port queues on the client port) */
     go = open_event( name, "go" );
     ok( WaitForSingleObject( go, 10000 ) == WAIT_OBJECT_0, "server did not say go\n" );
@@ -997,7 +1001,7 @@ static void test_connect_and_messages( BOOL process )
     check_data( &msg, "datagram-2" );
     check_sender( &msg.h, s.client.pid, s.client.tid );
     ok( msg.h.MessageId != FORGED_ID && msg.h.MessageId != 0, "MessageId %#lx\n", msg.h.MessageId );
-    /* RO: datagrams and requests carry CallbackId 0 */
+    /* guess: datagrams and requests carry CallbackId 0 */
     ok( msg.h.CallbackId == 0, "CallbackId %#lx\n", msg.h.CallbackId );
     ok( context == s.context, "port context %p\n", context );
     ids[n++] = msg.h.MessageId;
@@ -1008,7 +1012,7 @@ static void test_connect_and_messages( BOOL process )
     check_data( &msg, "request-1" );
     check_sender( &msg.h, s.client.pid, s.client.tid );
     ok( msg.h.MessageId != FORGED_ID && msg.h.MessageId != 0, "MessageId %#lx\n", msg.h.MessageId );
-    ok( msg.h.CallbackId == 0, "CallbackId %#lx\n", msg.h.CallbackId );  /* RO */
+    ok( msg.h.CallbackId == 0, "CallbackId %#lx\n", msg.h.CallbackId );  /* guess */
     ok( context == s.context, "port context %p\n", context );
     ids[n++] = msg.h.MessageId;
     make_reply( &reply, &msg, "reply-1" );
@@ -1025,9 +1029,8 @@ static void test_connect_and_messages( BOOL process )
     status = pNtReplyPort( s.port, &reply.h );
     ok( status == STATUS_SUCCESS, "NtReplyPort failed: %#lx\n", status );
 
-    /* request-3: replies that do not match the request (RO for the statuses;
-     * RO looks the thread up by ClientId first, so a ClientId that names no
-     * thread may give a lookup error there instead of the mismatch) */
+    /* request-3: replies that do not match the request (guess for the statuses:
+     * STATUS_REPLY_MESSAGE_MISMATCH, whatever the ClientId names) */
     if (!expect_msg( s.port, &context, &msg, LPC_REQUEST )) goto done;
     check_data( &msg, "request-3" );
     ids[n++] = msg.h.MessageId;
@@ -1054,7 +1057,7 @@ static void test_connect_and_messages( BOOL process )
     status = pNtReplyPort( s.comm, &reply.h );
     ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "NtReplyPort(no ClientId): %#lx\n", status );
 
-    /* the lengths of a reply follow the same rules as a request's (RO) */
+    /* the lengths of a reply follow the same rules as a request's (guess) */
     make_reply( &reply, &msg, "short total" );
     reply.h.u1.s1.TotalLength = HDR_SIZE + 2;
     status = pNtReplyPort( s.comm, &reply.h );
@@ -1118,7 +1121,7 @@ static void test_connect_and_messages( BOOL process )
     status = pNtReplyPort( s.comm, &reply.h );
     ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "NtReplyPort(datagram): %#lx\n", status );
 
-    /* RO: a datagram through the communication port goes to the client */
+    /* guess: a datagram through the communication port goes to the client */
     set_msg( &msg, "to-client" );
     status = pNtRequestPort( s.comm, &msg.h );
     ok( status == STATUS_SUCCESS, "NtRequestPort(communication port) failed: %#lx\n", status );
@@ -1133,7 +1136,7 @@ done:
 }
 
 /* NtListenPort; the connection information that comes back is cut to the
- * length the client sent (RO) */
+ * length the client sent (guess) */
 static const char listen_reply[] = "long reply from the server";
 
 static void client_listen( const char *name )
@@ -1151,7 +1154,7 @@ static void client_listen( const char *name )
     status = pNtConnectPort( &port, &str, &qos, NULL, NULL, &max_len, info, &len );
     ok( status == STATUS_SUCCESS, "NtConnectPort failed: %#lx\n", status );
     if (status) return;
-    ok( max_len == MAX_MESSAGE_LENGTH, "MaxMessageLength %#lx\n", max_len );  /* RO */
+    ok( max_len == MAX_MESSAGE_LENGTH, "MaxMessageLength %#lx\n", max_len );  /* guess */
     ok( len == 4, "connection information length %lu\n", len );
     ok( !memcmp( info, listen_reply, 4 ) && !info[4], "connection information %s\n", wine_dbgstr_an( info, 8 ));
     status = NtClose( port );
@@ -1159,7 +1162,7 @@ static void client_listen( const char *name )
 }
 
 /* a receive buffer of exactly the port's longest message, at the end of the
- * accessible memory: the receiving calls write no further (RO: the port's
+ * accessible memory: the receiving calls write no further (guess: the port's
  * MaxMessageLength bounds what they write) */
 static lpc_msg *guarded_buffer(void)
 {
@@ -1262,7 +1265,7 @@ static void test_refuse( BOOL process )
     if (!expect_msg( s.port, &context, &msg, LPC_CONNECTION_REQUEST )) goto done;
     check_data( &msg, "refuse me" );
     check_sender( &msg.h, s.client.pid, s.client.tid );
-    /* RO: refusing succeeds, and wakes the client without NtCompleteConnectPort */
+    /* guess: refusing succeeds, and wakes the client without NtCompleteConnectPort */
     comm = (HANDLE)0xdeadbeef;
     status = pNtAcceptConnectPort( &comm, s.context, &msg.h, FALSE, NULL, NULL );
     ok( status == STATUS_SUCCESS, "NtAcceptConnectPort(FALSE) failed: %#lx\n", status );
@@ -1324,9 +1327,9 @@ static void test_query_information(void)
     ULONG len;
 
     /* Class 0 is PortBasicInformation in phnt and the only class there is in
-     * Wine's and ReactOS's headers; RO says it validates the handle and
-     * succeeds without returning data.  Nothing public says more, so only the
-     * status is checked. */
+     * Wine's headers; guess: it validates the handle and succeeds without
+     * returning data.  Nothing public says more, so only the status is
+     * checked. */
     if (make_pair( &p, "query" ))
     {
         len = 0xdeadbeef;
@@ -1426,7 +1429,7 @@ static void test_thread_died( BOOL process )
 
     if (!expect_msg( s.port, &context, &msg, LPC_CLIENT_DIED )) goto done;
     ok( msg.h.u2.s2.Type == LPC_CLIENT_DIED, "type %#x\n", msg.h.u2.s2.Type );
-    /* RO: the data is the thread's creation time; the sender is that thread */
+    /* guess: the data is the thread's creation time; the sender is that thread */
     ok( msg.h.u1.s1.DataLength == sizeof(LARGE_INTEGER), "DataLength %d\n", msg.h.u1.s1.DataLength );
     ok( msg.h.u1.s1.TotalLength == HDR_SIZE + sizeof(LARGE_INTEGER), "TotalLength %d\n", msg.h.u1.s1.TotalLength );
     check_sender( &msg.h, s.client.pid, tid );
@@ -1593,7 +1596,8 @@ static void client_server_gone( const char *name )
     if (!(port = client_connect( name, NULL, NULL ))) return;
     set_msg( &msg, "blocked" );
     status = pNtRequestWaitReplyPort( port, &msg.h, &reply.h );
-    /* what the issue asks for; RO says STATUS_LPC_REPLY_LOST */
+    /* guess: STATUS_PORT_DISCONNECTED, as ALPC gives (STATUS_LPC_REPLY_LOST would
+     * be the other candidate) */
     ok( status == STATUS_PORT_DISCONNECTED, "NtRequestWaitReplyPort: %#lx\n", status );
 
     /* and everything after it */
@@ -1703,8 +1707,8 @@ static void test_server_gone_before_accept( BOOL process )
         NtClose( port );
         port = NULL;
     }
-    /* RO: pending connections fail with STATUS_OBJECT_NAME_NOT_FOUND or
-     * STATUS_PORT_CONNECTION_REFUSED; we expect the latter */
+    /* guess: pending connections fail with STATUS_PORT_CONNECTION_REFUSED (or
+     * could with STATUS_OBJECT_NAME_NOT_FOUND) */
     if (wait_thread( thread, wait_time() ))
         ok( call.status == STATUS_PORT_CONNECTION_REFUSED, "NtConnectPort: %#lx\n", call.status );
     if (!call.status) NtClose( call.port );
@@ -1862,7 +1866,7 @@ static void client_bad( const char *name )
     status = pNtReplyPort( port, &msg.h );
     ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "NtReplyPort(unasked): %#lx\n", status );
 
-    /* RO: a client port is not a communication port a server can complete */
+    /* guess: a client port is not a communication port a server can complete */
     status = pNtCompleteConnectPort( port );
     ok( status == STATUS_INVALID_PORT_HANDLE, "NtCompleteConnectPort(client port): %#lx\n", status );
 
@@ -1907,7 +1911,7 @@ static void client_bad( const char *name )
     ok( status == STATUS_OBJECT_PATH_NOT_FOUND, "NtConnectPort(%s): %#lx\n", other, status );
     CloseHandle( event );
 
-    /* RO: the name is found, but it is not a port's */
+    /* the name is found, but it is not a port's: object manager behaviour */
     sprintf( other, "%s-event", name );
     init_attr( &attr, &str, buffer, other );
     status = NtCreateEvent( &event, EVENT_ALL_ACCESS, &attr, NotificationEvent, FALSE );
@@ -2006,12 +2010,12 @@ static void test_bad_input_server(void)
     ok( is_null_status( status ), "NtAcceptConnectPort(NULL message): %#lx\n", status );
     status = pNtAcceptConnectPort( &port, NULL, bad_ptr, TRUE, NULL, NULL );
     ok( status == STATUS_ACCESS_VIOLATION, "NtAcceptConnectPort(bad message): %#lx\n", status );
-    /* RO: a request that no client waits for is a mismatch */
+    /* guess: a request that no client waits for is a mismatch */
     status = pNtAcceptConnectPort( &port, NULL, &msg.h, TRUE, NULL, NULL );
     ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "NtAcceptConnectPort(nothing pending): %#lx\n", status );
     if (!status) NtClose( port );
 
-    /* NtCompleteConnectPort on the wrong ports (RO) */
+    /* NtCompleteConnectPort on the wrong ports (guess) */
     status = pNtCompleteConnectPort( p.server );
     ok( status == STATUS_INVALID_PORT_HANDLE, "NtCompleteConnectPort(connection port): %#lx\n", status );
     status = pNtCompleteConnectPort( p.comm );
@@ -2170,8 +2174,8 @@ static void test_port_handles( BOOL process, BOOL inherit )
     }
     finish_client( &client );
 
-    /* one handle to the client port is left: it is not closed yet (RO: the
-     * notice comes with the last reference) */
+    /* one handle to the client port is left: it is not closed yet (guess: the
+     * notice comes with the last handle) */
     expect_no_msg( p.server, 200 );
     ok( NtClose( p.client ) == STATUS_SUCCESS, "NtClose failed\n" );
     p.client = NULL;

@@ -25,10 +25,10 @@
  * runs with the client in a thread, then in a child process ("lpc_views
  * client SCENARIO PORTNAME"); nothing blocks without a bound.
  *
- * Almost everything in this file rests on claims that were not seen on
- * Windows: "RO" marks behaviour described by ReactOS's NT 5 model (through
- * the project's reference notes, not from its code), "guess" our own
- * expectation.  Wine's dlls/ntdll/tests/port.c covers none of it.
+ * Almost everything in this file rests on behaviour that no test run on
+ * Windows shows: Wine's dlls/ntdll/tests/port.c covers none of it.  Such
+ * checks say "guess", and docs/unverified-behaviour.md lists the choices
+ * ("Legacy LPC").
  */
 
 #include <stdarg.h>
@@ -293,7 +293,7 @@ static void session_end( struct session *s )
 
 
 /***********************************************************************
- * Port views (RO throughout): the client's section is mapped into the
+ * Port views (guesses throughout): the client's section is mapped into the
  * server at accept, the server's into the client
  */
 
@@ -396,7 +396,7 @@ static void client_views( const char *name )
     ok( !strcmp( (char *)server_view.ViewBase + 0x10, "server section" ), "server view: %s\n",
         wine_dbgstr_a( (char *)server_view.ViewBase + 0x10 ));
     NtClose( port );
-    /* both views in the client go with its port (RO) */
+    /* both views in the client go with its port (guess) */
     ok( view_gone( view.ViewBase ), "client view still mapped at %p\n", view.ViewBase );
     ok( view_gone( server_view.ViewBase ), "server view still mapped at %p\n", server_view.ViewBase );
     return;
@@ -478,7 +478,7 @@ done:
 
 
 /***********************************************************************
- * NtReadRequestData and NtWriteRequestData (RO throughout)
+ * NtReadRequestData and NtWriteRequestData (guesses throughout)
  */
 
 static const char read_me[] = "the client's buffer, read by the server";
@@ -594,7 +594,8 @@ done:
 
 /***********************************************************************
  * NtImpersonateClientOfPort: the server thread takes the client's token,
- * at the level the client's QoS allows (RO)
+ * at the level the client's QoS allows (SECURITY_QUALITY_OF_SERVICE, MS docs;
+ * guess: through a port as through a pipe)
  */
 
 static void client_impersonate( const char *name )
@@ -721,7 +722,7 @@ static void client_secure( const char *name )
     init_qos( &qos, SecurityImpersonation );
 
     /* the server runs as this user, never as Everyone; refused without
-     * bothering the server (RO) */
+     * bothering the server (guess) */
     status = pNtSecureConnectPort( &port, &str, &qos, NULL, &world, NULL, &max_len, NULL, NULL );
     ok( status == STATUS_SERVER_SID_MISMATCH, "NtSecureConnectPort(World): %#lx\n", status );
     if (!status) NtClose( port );
@@ -758,7 +759,7 @@ done:
 
 
 /***********************************************************************
- * Callbacks (RO): while a client waits in NtRequestWaitReplyPort the server
+ * Callbacks (guesses): while a client waits in NtRequestWaitReplyPort the server
  * sends it a request of its own (Type LPC_REQUEST with the client's
  * ClientId and MessageId); the client answers with NtReplyWaitReplyPort,
  * which then waits for the reply to its original request.
@@ -844,7 +845,7 @@ done:
 
 /***********************************************************************
  * NtSetDefaultHardErrorPort needs SeTcbPrivilege, which tests do not hold
- * enabled (RO: and only one call ever succeeds)
+ * enabled (guess: and only one call ever succeeds)
  */
 
 static void test_default_hard_error_port(void)
