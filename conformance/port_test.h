@@ -122,6 +122,7 @@ C_ASSERT(FIELD_OFFSET(TEST_PORT_MESSAGE, MessageId) == (sizeof(void *) == 8 ? 0x
 static const char bno_dir[] = "\\BaseNamedObjects";
 
 static char **test_argv;
+static BOOL running_in_child;   /* this process is a client or server of the test */
 static unsigned int name_counter;
 static LONG timeouts;       /* waits that ran out */
 
@@ -360,6 +361,25 @@ static void run_client_scenario( const struct client_scenario *list, unsigned in
         return;
     }
     ok( 0, "unknown client scenario %s\n", scenario );
+}
+
+/* The start of a program's test: as a child ("PROGRAM client SCENARIO PORT",
+ * or "PROGRAM server ..." where the program has a server role) it runs that
+ * and returns TRUE; as the test itself it gets the watchdog (the harness
+ * allows 180 s) and returns FALSE. */
+static inline BOOL run_child( int argc, void (*server)( const char *scenario, const char *port ) )
+{
+    if (argc < 5)
+    {
+        start_watchdog( 150000 );
+        return FALSE;
+    }
+    start_watchdog( 60000 );
+    running_in_child = TRUE;
+    if (!strcmp( test_argv[2], "client" )) run_client( test_argv[3], test_argv[4] );
+    else if (server && !strcmp( test_argv[2], "server" )) server( test_argv[3], test_argv[4] );
+    else ok( 0, "unknown role %s\n", test_argv[2] );
+    return TRUE;
 }
 
 static DWORD WINAPI client_thread( void *arg )
