@@ -64,6 +64,10 @@
 #include "rpc_alpc.h"
 #include "lrpc_layout.h"
 
+#ifndef RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO  /* Wine 8.0 always allocates DebugInfo; Wine 9 on only when asked */
+#define RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO 0x10000000
+#endif
+
 WINE_DEFAULT_DEBUG_CHANNEL(rpc);
 
 /* DCE fragments we hand to rpcrt4 carry at most this much data */
@@ -409,7 +413,7 @@ static struct lrpc_link *alloc_link( HANDLE port )
     list_init( &link->conns );
     list_init( &link->entry );
     list_init( &link->listener_entry );
-    InitializeCriticalSection( &link->cs );
+    InitializeCriticalSectionEx( &link->cs, 0, RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO );
     link->cs.DebugInfo->Spare[0] = (DWORD_PTR)(__FILE__ ": lrpc_link.cs");
     return link;
 }
@@ -419,7 +423,7 @@ RpcConnection *rpcrt4_conn_alpc_alloc(void)
     RpcConnection_alpc *conn = calloc( 1, sizeof(*conn) );
 
     if (!conn) return NULL;
-    InitializeCriticalSection( &conn->cs );
+    InitializeCriticalSectionEx( &conn->cs, 0, RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO );
     conn->cs.DebugInfo->Spare[0] = (DWORD_PTR)(__FILE__ ": RpcConnection_alpc.cs");
     list_init( &conn->incoming );
     list_init( &conn->calls );

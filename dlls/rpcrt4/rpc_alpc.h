@@ -21,6 +21,10 @@
 #ifndef __WINE_RPC_ALPC_H
 #define __WINE_RPC_ALPC_H
 
+#ifndef DECLSPEC_HIDDEN  /* gone from Wine 9 on: PE modules hide what they do not export */
+#define DECLSPEC_HIDDEN
+#endif
+
 /* connection_ops */
 RpcConnection *rpcrt4_conn_alpc_alloc(void) DECLSPEC_HIDDEN;
 RPC_STATUS rpcrt4_ncalrpc_alpc_open(RpcConnection *conn) DECLSPEC_HIDDEN;
