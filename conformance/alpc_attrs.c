@@ -40,7 +40,7 @@
  * own expectation.  Checks without a mark are plain object manager or
  * memory manager behaviour.
  *
- * Not tested here: attributes in replies, in connection and accept
+ * Not tested here: attributes in replies other than handles, in accept
  * messages, view flags (AUTO_RELEASE, UNMAP_EXISTING, secure sections),
  * DUPLICATE_SAME_ATTRIBUTES and DUPLICATE_INHERIT, handle types other than
  * events and semaphores, completion lists.
@@ -801,6 +801,86 @@ done:
 }
 
 /***********************************************************************
+ * 2c. A reply that passes handles is held as a received message is
+ */
+
+/* The requester of a reply that passed several handles queries them, then
+ * releases the reply as it would release a datagram (guess: nothing public
+ * shows a reply with handles; the rules are those openvmm shows for a
+ * datagram: LPC_CONTINUATION_REQUIRED, a new handle per query, a reply
+ * naming the message releases it). */
+static void client_reply_handles( const char *name )
+{
+    ALPC_MESSAGE_HANDLE_INFORMATION info;
+    LARGE_INTEGER timeout;
+    recv_attrs attrs;
+    alpc_msg msg, reply, release;
+    NTSTATUS status;
+    SIZE_T len = sizeof(reply);
+    HANDLE port;
+    ULONG ret;
+
+    if (!(port = client_connect( name, DUP_FLAGS, ALPC_PORFLG_OBJECT_TYPE_ALL ))) return;
+    set_msg( &msg, "reply-handles" );
+    status = pNtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_SYNC_REQUEST, &msg.h, NULL, &reply.h, &len,
+                                         init_recv_attrs( &attrs ), relative_timeout( &timeout, CLIENT_WAIT ));
+    ok( status == STATUS_SUCCESS, "synchronous request failed: %#lx\n", status );
+    if (status) goto done;
+    ok( MSG_TYPE( &reply ) == LPC_REPLY, "type %#x\n", reply.h.u2.s2.Type );
+    ok( reply.h.u2.s2.Type & LPC_CONTINUATION_REQUIRED, "type %#x\n", reply.h.u2.s2.Type );
+    check_data( &reply, "with-handles" );
+    check_recv_indirect( port, &reply, &attrs );
+
+    /* released by a reply that names it; then there is nothing left to ask for */
+    memset( &release, 0, sizeof(release) );
+    release.h.u1.s1.TotalLength = sizeof(release.h);
+    release.h.MessageId  = reply.h.MessageId;
+    release.h.CallbackId = reply.h.CallbackId;
+    status = pNtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_RELEASE_MESSAGE, &release.h, NULL, NULL, NULL, NULL, NULL );
+    ok( status == STATUS_SUCCESS, "releasing the reply failed: %#lx\n", status );
+    info.Index = 0;
+    status = pNtAlpcQueryInformationMessage( port, &reply.h, AlpcMessageHandleInformation, &info, sizeof(info), &ret );
+    ok( !NT_SUCCESS( status ), "query after the release: %#lx\n", status );
+    if (NT_SUCCESS( status )) CloseHandle( ULongToHandle( info.Handle ));
+    status = pNtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_RELEASE_MESSAGE, &release.h, NULL, NULL, NULL, NULL, NULL );
+    ok( status == STATUS_REPLY_MESSAGE_MISMATCH, "second release: %#lx\n", status );
+    sync_request( port, "reply-handles-done", NULL, "checked" );
+done:
+    client_close( port );
+}
+
+static void test_reply_handles( BOOL process )
+{
+    HANDLE events[INDIRECT_COUNT];
+    ALPC_HANDLE_ATTR32 array[INDIRECT_COUNT];
+    handle_attrs hattrs;
+    recv_attrs attrs;
+    struct session s;
+    alpc_msg msg, reply;
+    NTSTATUS status;
+    int i;
+
+    for (i = 0; i < INDIRECT_COUNT; i++) events[i] = new_event( FALSE );
+    if (!session_init( &s, "reply-handles", DUP_FLAGS, ALPC_PORFLG_OBJECT_TYPE_ALL )) goto done;
+    if (!start_client( &s.client, process, "reply-handles", s.name )) goto done;
+    if (!session_accept( &s )) goto done;
+    if (!expect_request( s.port, &msg, &attrs, "reply-handles" )) goto done;
+    make_reply( &reply, &msg, "with-handles" );
+    status = send_msg( s.comm, ALPC_MSGFLG_REPLY_MESSAGE | ALPC_MSGFLG_RELEASE_MESSAGE, &reply,
+                       init_indirect_attrs( &hattrs, array, events ));
+    ok( status == STATUS_SUCCESS, "reply with handles failed: %#lx\n", status );
+    /* the client set each event through a handle it queried */
+    if (!expect_request( s.port, &msg, &attrs, "reply-handles-done" )) goto done;
+    for (i = 0; i < INDIRECT_COUNT; i++) ok( is_signaled( events[i] ), "event %d was not set\n", i );
+    reply_msg( s.comm, &msg, "checked" );
+    expect_closed( s.port );
+done:
+    for (i = 0; i < INDIRECT_COUNT; i++) CloseHandle( events[i] );
+    session_end( &s );
+}
+
+
+/***********************************************************************
  * Test driver
  */
 
@@ -810,6 +890,7 @@ static const struct client_scenario client_scenarios[] =
     { "handles", client_handles },
     { "handles-denied", client_handles_denied },
     { "connect-attrs", client_connect_attrs },
+    { "reply-handles", client_reply_handles },
     { "ping", client_ping },
 };
 
@@ -834,6 +915,7 @@ START_TEST(alpc_attrs)
         RUN( test_handles( process ) );
         RUN( test_handles_denied( process ) );
         RUN( test_connect_attrs( process ) );
+        RUN( test_reply_handles( process ) );
         RUN( test_still_works( process ) );
         winetest_pop_context();
     }

@@ -165,6 +165,15 @@ static NTSTATUS send_datagram( HANDLE port, const char *text )
     return NtAlpcSendWaitReceivePort( port, ALPC_MSGFLG_RELEASE_MESSAGE, PM(&msg), NULL, NULL, NULL, NULL, NULL );
 }
 
+/* a request whose reply nobody waits for: the receiver holds it */
+static NTSTATUS send_request( HANDLE port, const char *text )
+{
+    port_msg msg;
+
+    set_msg( &msg, text );
+    return NtAlpcSendWaitReceivePort( port, 0, PM(&msg), NULL, NULL, NULL, NULL, NULL );
+}
+
 static NTSTATUS accept_msg( HANDLE port, port_msg *msg, ALPC_MESSAGE_ATTRIBUTES *attrs, HANDLE *comm )
 {
     *comm = NULL;
@@ -531,13 +540,14 @@ static void test_query_sid_readonly(void)
     NTSTATUS status;
 
     if (!(readonly = alloc_readonly())) return;
-    if (open_pair( &pair, "sid-readonly" ) && send_datagram( pair.client, "first" ) == STATUS_SUCCESS &&
-        expect_msg( pair.port, &msg, LPC_DATAGRAM ))
+    /* a request, which the port holds until it replies (guess: a datagram is gone once received) */
+    if (open_pair( &pair, "sid-readonly" ) && send_request( pair.client, "first" ) == STATUS_SUCCESS &&
+        expect_msg( pair.port, &msg, LPC_REQUEST ))
     {
         status = NtAlpcQueryInformationMessage( pair.port, PM(&msg), AlpcMessageSidInformation, readonly,
                                                 SECURITY_MAX_SID_SIZE, &ret );
         ok( status == STATUS_ACCESS_VIOLATION, "query into read-only memory: %#lx\n", status );
-        /* ntdll's lock must have been let go: in a thread, as a held one would hang */
+        /* nothing was left held by the fault: in a thread, as a held lock would hang */
         call.pair = &pair;
         call.msg = &msg;
         wait_thread( CreateThread( NULL, 0, after_fault_proc, &call, 0, NULL ), 2 * wait_time() );

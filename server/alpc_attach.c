@@ -238,15 +238,15 @@ struct port_record *find_record( struct alpc_port *port, unsigned int msg_id, un
     return NULL;
 }
 
-/* whether a message taken from a queue is kept for what it passes: an ALPC request
- * or datagram with handles or a view, taken by a receiver that asked for them */
+/* whether a message taken from a queue is kept for what it passes: an ALPC request,
+ * datagram or reply with handles or a view, taken by a receiver that asked for them */
 int keeps_record( const struct alpc_port *port, const struct port_msg *msg, unsigned int want )
 {
     const struct msg_attach *attach = msg->attach;
 
     return !(port->flags & ALPC_PORFLG_LPC_MODE) && attach &&
            (((want & PORT_WANT_HANDLES) && attach->count) || ((want & PORT_WANT_VIEW) && attach->view)) &&
-           (msg->type == PORT_MSG_REQUEST || msg->type == PORT_MSG_DATAGRAM);
+           (msg->type == PORT_MSG_REQUEST || msg->type == PORT_MSG_DATAGRAM || msg->type == PORT_MSG_REPLY);
 }
 
 /* the message's objects move to a record of the port it was received through */

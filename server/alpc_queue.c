@@ -71,6 +71,7 @@ struct port_wait
     struct port_msg  *reply;
     struct port_msg  *request;         /* the request, kept for its data entries */
     struct token     *token;           /* ALPC: the security context it was sent under */
+    struct token     *sender;          /* ALPC: the token it was sent with (AlpcMessageSidInformation) */
     int               imp_level;
 };
 
@@ -172,6 +173,7 @@ static void free_wait( struct port_wait *wait )
     if (wait->callback) port_msg_free( wait->callback );
     if (wait->callee) release_object( wait->callee );
     if (wait->token) release_object( wait->token );
+    if (wait->sender) release_object( wait->sender );
     release_object( wait->thread );
     release_object( wait->port );
     if (wait->target) release_object( wait->target );
@@ -430,16 +432,16 @@ static struct alpc_port *send_target( struct alpc_port *port, client_ptr_t *cont
 
 /* a request received from a queue that still waits for its reply */
 static struct port_wait *find_request( struct list *requests, const struct alpc_port *port, unsigned int msg_id,
-                                       unsigned int callback_id, process_id_t pid, thread_id_t tid )
+                                       unsigned int callback_id, process_id_t pid, thread_id_t tid, int by_id )
 {
     struct port_wait *wait;
 
     LIST_FOR_EACH_ENTRY( wait, requests, struct port_wait, target_entry )
     {
         /* ids wrap around after 2^32 messages: an old wait may hold the same one */
-        if (wait->msg_id != msg_id || wait->callback_id != callback_id) continue;
+        if (wait->msg_id != msg_id || (!by_id && wait->callback_id != callback_id)) continue;
         if (wait->received && wait->status == STATUS_PENDING &&
-            cid_matches( port, pid, tid, wait->thread->process->id, wait->thread->id ))
+            (by_id || cid_matches( port, pid, tid, wait->thread->process->id, wait->thread->id )))
             return wait;
     }
     return NULL;
@@ -450,10 +452,10 @@ static struct port_wait *find_request( struct list *requests, const struct alpc_
 struct port_wait *find_received( struct alpc_port *port, unsigned int msg_id, unsigned int callback_id,
                                         process_id_t pid, thread_id_t tid )
 {
-    struct port_wait *wait = find_request( &port->requests, port, msg_id, callback_id, pid, tid );
+    struct port_wait *wait = find_request( &port->requests, port, msg_id, callback_id, pid, tid, 0 );
 
     if (!wait && port->kind == PORT_SERVER)
-        wait = find_request( &port->conn->requests, port, msg_id, callback_id, pid, tid );
+        wait = find_request( &port->conn->requests, port, msg_id, callback_id, pid, tid, 0 );
     if (!wait) set_error( STATUS_REPLY_MESSAGE_MISMATCH );
     return wait;
 }
@@ -500,6 +502,7 @@ static struct port_wait *create_wait( struct alpc_port *port, struct alpc_port *
     wait->status   = STATUS_PENDING;
     wait->reply    = NULL;
     wait->token    = NULL;
+    wait->sender   = NULL;
     msg->sender    = wait;
     list_add_tail( &port->waits, &wait->port_entry );
     list_add_tail( &target->requests, &wait->target_entry );
@@ -562,6 +565,7 @@ static unsigned int send_message( struct alpc_port *port, unsigned int type, con
         port_msg_free( msg );
         return 0;
     }
+    if (wait && msg->attach) wait->sender = (struct token *)grab_object( ((struct msg_attach *)msg->attach)->token );
     if (wait && msg->attach && ((struct msg_attach *)msg->attach)->context)
     {
         wait->token     = (struct token *)grab_object( ((struct msg_attach *)msg->attach)->token );
@@ -596,6 +600,7 @@ DECL_HANDLER(alpc_send_message)
 DECL_HANDLER(alpc_get_reply)
 {
     struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_record *record = NULL;
     struct port_wait *wait;
     struct port_msg *msg;
 
@@ -622,6 +627,12 @@ DECL_HANDLER(alpc_get_reply)
     else
     {
         if (wait->status) set_error( wait->status );
+        /* a reply that passed handles or a view is kept as a received request is */
+        else if (keeps_record( port, wait->reply, req->want ) && !(record = mem_alloc( sizeof(*record) )))
+        {
+            release_object( port );
+            return;  /* the reply stays for another try */
+        }
         else
         {
             reply->type       = PORT_MSG_REPLY;
@@ -629,7 +640,12 @@ DECL_HANDLER(alpc_get_reply)
             reply->client_pid = wait->reply->client_pid;
             reply->client_tid = wait->reply->client_tid;
             reply->data_size  = min( wait->reply->size, get_reply_max_size() );
-            reply_msg_data( wait->reply, req->want, reply->data_size, 0 );
+            if (!reply_msg_data( wait->reply, req->want, reply->data_size, record != NULL ) && record)
+            {
+                free( record );
+                record = NULL;
+            }
+            if (record) keep_record( port, record, wait->reply );
         }
         free_wait( wait );
     }
@@ -865,6 +881,32 @@ DECL_HANDLER(alpc_set_completion)
     {
         queue->completion = completion;
         queue->completion_key = req->key;
+    }
+    release_object( port );
+}
+
+/* who sent a message the port still holds: one kept for what it passed, or a
+ * request not replied to yet (AlpcMessageSidInformation and
+ * AlpcMessageTokenModifiedIdInformation) */
+DECL_HANDLER(alpc_get_message_sender)
+{
+    struct alpc_port *port = get_port_obj( current->process, req->handle, 0 );
+    struct port_record *record;
+    struct port_wait *wait;
+    struct token *token = NULL;
+    struct luid token_id;
+    const struct sid *sid;
+
+    if (!port) return;
+    if ((record = find_record( port, req->msg_id, 0, 1 ))) token = record->attach->token;
+    else if ((wait = find_request( &port->requests, port, req->msg_id, 0, 0, 0, 1 )) ||
+             (port->kind == PORT_SERVER && (wait = find_request( &port->conn->requests, port, req->msg_id, 0, 0, 0, 1 ))))
+        token = wait->sender;
+    if (!token) set_error( STATUS_INVALID_PARAMETER );
+    else
+    {
+        token_get_ids( token, &token_id, &reply->modified_id );
+        if ((sid = token_get_user( token ))) set_reply_data( sid, min( sid_len( sid ), get_reply_max_size() ));
     }
     release_object( port );
 }

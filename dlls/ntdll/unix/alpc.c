@@ -139,7 +139,7 @@ static NTSTATUS get_send_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct por
     return STATUS_SUCCESS;
 }
 
-/* what the receiver takes besides data; the sender's SID is always kept, for AlpcMessageSidInformation */
+/* what the receiver takes besides data; the sender's token ids always come, for the token attribute */
 static void init_recv_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct port_attach *attach )
 {
     attach->want = PORT_WANT_SENDER;
@@ -148,105 +148,28 @@ static void init_recv_attach( const ALPC_MESSAGE_ATTRIBUTES *attr, struct port_a
     attach->received = FALSE;
 }
 
-/* What a received message carried stays queryable with
- * NtAlpcQueryInformationMessage: the last few messages' are kept. */
-struct received_info
+/* Who sent a message the port holds, as wineserver keeps it: its sender's SID
+ * (when sid_len is given) or its token's ModifiedId.  The caller's buffers are
+ * written after the request: they may fault. */
+static NTSTATUS get_message_sender( HANDLE port, ULONG msg_id, SID *sid, ULONG *sid_len, LUID *modified_id )
 {
-    struct list   entry;
-    HANDLE        port;             /* the port it was received through */
-    ULONG         msg_id;
-    BOOL          reply;            /* a reply, which keeps its request's id */
-    struct luid   modified_id;      /* of the sender's token */
-    ULONG         count;
-    unsigned char sid[SECURITY_MAX_SID_SIZE];
-    port_handle_t handles[1];
-};
-
-static struct list received_list = LIST_INIT( received_list );
-static unsigned int received_count;
-static pthread_mutex_t received_mutex = PTHREAD_MUTEX_INITIALIZER;
-#define MAX_RECEIVED 256
-
-static void keep_received_info( HANDLE port, const LPC_MESSAGE *msg, const struct port_attach *attach )
-{
-    /* wineserver keeps the handles of a message it keeps, and makes new ones on request */
-    ULONG count = attach->recv.kept ? 0 : attach->recv.handle_count;
-    struct received_info *entry;
-
-    if (!(entry = malloc( offsetof( struct received_info, handles[max( count, 1 )] )))) return;
-    entry->port   = port;
-    entry->msg_id = msg->MessageId;
-    entry->reply  = (msg->MessageType & 0xff) == LPC_MSG_REPLY;
-    entry->modified_id = attach->recv.modified_id;
-    entry->count  = count;
-    memset( entry->sid, 0, sizeof(entry->sid) );
-    memcpy( entry->sid, attach->sid, attach->recv.sid_len );
-    memcpy( entry->handles, attach->handles, count * sizeof(*attach->handles) );
-    pthread_mutex_lock( &received_mutex );
-    list_add_head( &received_list, &entry->entry );
-    if (++received_count > MAX_RECEIVED)
-    {
-        struct received_info *old = LIST_ENTRY( list_tail( &received_list ), struct received_info, entry );
-        list_remove( &old->entry );
-        free( old );
-        received_count--;
-    }
-    pthread_mutex_unlock( &received_mutex );
-}
-
-/* a request replied to or a message cancelled is gone: ids are unique across
- * ports, but the reply to a request of this process has the request's */
-static void forget_received_info( ULONG msg_id )
-{
-    struct received_info *entry;
-
-    pthread_mutex_lock( &received_mutex );
-    LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_info, entry )
-    {
-        if (entry->msg_id != msg_id || entry->reply) continue;
-        list_remove( &entry->entry );
-        free( entry );
-        received_count--;
-        break;
-    }
-    pthread_mutex_unlock( &received_mutex );
-}
-
-/* copy out what was kept for a message received through a port: its sender's
- * SID (when sid_len is given), its token's ModifiedId, or one of its handles.
- * The caller's buffers are written after the lock is let go: they may fault. */
-static NTSTATUS get_received_info( HANDLE port, ULONG msg_id, ULONG index, port_handle_t *handle,
-                                   SID *sid, ULONG *sid_len, LUID *modified_id )
-{
-    struct received_info *entry;
     unsigned char kept[SECURITY_MAX_SID_SIZE];
     struct luid luid = { 0 };
-    port_handle_t found = { 0 };
     ULONG len = 0;
-    NTSTATUS ret = STATUS_INVALID_PARAMETER;
+    NTSTATUS ret;
 
-    pthread_mutex_lock( &received_mutex );
-    LIST_FOR_EACH_ENTRY( entry, &received_list, struct received_info, entry )
+    SERVER_START_REQ( alpc_get_message_sender )
     {
-        if (entry->msg_id != msg_id || entry->port != port) continue;
-        if (modified_id)
+        req->handle = wine_server_obj_handle( port );
+        req->msg_id = msg_id;
+        wine_server_set_reply( req, kept, sizeof(kept) );
+        if (!(ret = wine_server_call( req )))
         {
-            luid = entry->modified_id;
-            ret = STATUS_SUCCESS;
+            luid = reply->modified_id;
+            len  = wine_server_reply_size( reply );
         }
-        else if (sid_len)
-        {
-            memcpy( kept, entry->sid, sizeof(kept) );
-            ret = STATUS_SUCCESS;
-        }
-        else if (index < entry->count)
-        {
-            found = entry->handles[index];
-            ret = STATUS_SUCCESS;
-        }
-        break;
     }
-    pthread_mutex_unlock( &received_mutex );
+    SERVER_END_REQ;
     if (ret) return ret;
 
     if (modified_id)
@@ -254,17 +177,13 @@ static NTSTATUS get_received_info( HANDLE port, ULONG msg_id, ULONG index, port_
         modified_id->LowPart  = luid.low_part;
         modified_id->HighPart = luid.high_part;
     }
-    else if (sid_len)
+    else
     {
-        const SID *kept_sid = (const SID *)kept;
-
-        len = offsetof( SID, SubAuthority[kept_sid->SubAuthorityCount] );
-        if (!kept_sid->Revision) ret = STATUS_NOT_FOUND;
+        if (!len) ret = STATUS_NOT_FOUND;
         else if (*sid_len < len) ret = STATUS_BUFFER_TOO_SMALL;
         else memcpy( sid, kept, len );
         *sid_len = len;
     }
-    else *handle = found;
     return ret;
 }
 
@@ -405,9 +324,7 @@ static void set_received_attributes( HANDLE port, ALPC_MESSAGE_ATTRIBUTES *attr,
                                      void *context, const struct port_attach *attach )
 {
     set_context_attribute( attr, msg, context );
-    if (!attach->received) return;
-    keep_received_info( port, msg, attach );
-    if (!attr) return;
+    if (!attach->received || !attr) return;
     set_handle_attribute( attr, attach );
     set_view_attribute( port, attr, msg, attach );
     set_sender_attributes( attr, attach );
@@ -744,7 +661,6 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
             sleep.deliver = port_deliver_room( max_data );
             if ((ret = port_reply_message( port, lpc, &attach, recv && !alertable ? &sleep : NULL )))
                 return ret;
-            forget_received_info( lpc->MessageId );
         }
         else if (flags & ALPC_MSGFLG_SYNC_REQUEST)
         {
@@ -753,6 +669,8 @@ NTSTATUS WINAPI NtAlpcSendWaitReceivePort( HANDLE port, ULONG flags, PORT_MESSAG
             sleep.deliver = port_deliver_room( max_data );
             if ((ret = port_send_message( port, lpc, LPC_MSG_REQUEST, FALSE, &attach, &id, &sleep ))) return ret;
             if ((ret = port_wait_reply( port, id, out, max_data, timeout, &attach, &sleep ))) return ret;
+            /* a reply that passed handles or a view is released as a received message is */
+            if (attach.received && attach.recv.kept) out->MessageType |= LPC_CONTINUATION_REQUIRED;
             if (len) *len = out->MessageSize;
             set_received_attributes( port, recv_attr, out, NULL, &attach );
             return STATUS_SUCCESS;
@@ -824,7 +742,6 @@ NTSTATUS WINAPI NtAlpcCancelMessage( HANDLE port, ULONG flags, ALPC_CONTEXT_ATTR
         ret = wine_server_call( req );
     }
     SERVER_END_REQ;
-    if (!ret) forget_received_info( context->MessageId );
     return ret;
 }
 
@@ -1203,7 +1120,7 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
         ULONG sid_len = len;
 
         if (!info && len) return STATUS_INVALID_PARAMETER;
-        ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, 0, NULL, info, &sid_len, NULL );
+        ret = get_message_sender( port, ((LPC_MESSAGE *)msg)->MessageId, info, &sid_len, NULL );
         if (ret_len) *ret_len = sid_len;
         return ret;
     }
@@ -1211,7 +1128,7 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
     {
         if (len < sizeof(LUID)) return STATUS_INFO_LENGTH_MISMATCH;
         if (!info) return STATUS_INVALID_PARAMETER;
-        ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, 0, NULL, NULL, NULL, info );
+        ret = get_message_sender( port, ((LPC_MESSAGE *)msg)->MessageId, NULL, NULL, info );
         if (!ret && ret_len) *ret_len = sizeof(LUID);
         return ret;
     }
@@ -1238,10 +1155,8 @@ NTSTATUS WINAPI NtAlpcQueryInformationMessage( HANDLE port, PORT_MESSAGE *msg,
         }
     }
     SERVER_END_REQ;
-    /* otherwise a reply's, made when it was received */
-    if (ret == STATUS_NOT_FOUND)
-        ret = get_received_info( port, ((LPC_MESSAGE *)msg)->MessageId, handle_info->Index, &handle,
-                                 NULL, NULL, NULL );
+    /* no message of the port holds handles by that MessageId */
+    if (ret == STATUS_NOT_FOUND) ret = STATUS_INVALID_PARAMETER;
     if (ret) return ret;
     handle_info->Flags         = handle.flags;
     handle_info->Handle        = handle.handle;
