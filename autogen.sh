@@ -12,7 +12,7 @@ packages="autoconf automake make gcc patch xz-utils dpkg-dev flex bison
   khronos-api libvulkan-dev libxml-libxml-perl python3
   wine64 libwine wine64-tools
   libcmocka-dev python3-pytest winbind
-  clang libclang-rt-dev"
+  clang libclang-rt-dev debhelper"
 
 missing=
 for p in $packages; do
