@@ -321,7 +321,7 @@ static void client_basic( const char *name )
     if (!(port = client_connect( name, client_info, accept_info ))) return;
     check_port_type( port );
 
-    /* guess: class 0 is accepted on any port and returns nothing useful */
+    /* class 0 is phnt's PortBasicInformation (guess: accepted on any port, returning nothing useful) */
     len = 0xdeadbeef;
     status = pNtQueryInformationPort( port, 0, info, sizeof(info), &len );
     ok( status == STATUS_SUCCESS, "NtQueryInformationPort failed: %#lx\n", status );

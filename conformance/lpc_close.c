@@ -134,7 +134,7 @@ static void test_thread_died( BOOL process )
 
     if (!expect_msg( s.port, &context, &msg, LPC_CLIENT_DIED )) goto done;
     ok( msg.h.u2.s2.Type == LPC_CLIENT_DIED, "type %#x\n", msg.h.u2.s2.Type );
-    /* guess: the data is the thread's creation time; the sender is that thread */
+    /* the data is the thread's creation time (phnt's LPC_CLIENT_DIED_MSG); guess: the sender is that thread */
     ok( msg.h.u1.s1.DataLength == sizeof(LARGE_INTEGER), "DataLength %d\n", msg.h.u1.s1.DataLength );
     ok( msg.h.u1.s1.TotalLength == HDR_SIZE + sizeof(LARGE_INTEGER), "TotalLength %d\n", msg.h.u1.s1.TotalLength );
     check_sender( &msg.h, s.client.pid, tid );
@@ -616,7 +616,8 @@ static void client_bad( const char *name )
     ok( status == STATUS_OBJECT_PATH_NOT_FOUND, "NtConnectPort(%s): %#lx\n", other, status );
     CloseHandle( event );
 
-    /* the name is found, but it is not a port's: object manager behaviour */
+    /* the name is found, but it is not a port's (Wine om.c test: opening an object by the
+     * name of one of another type fails with STATUS_OBJECT_TYPE_MISMATCH) */
     sprintf( other, "%s-event", name );
     init_attr( &attr, &str, buffer, other );
     status = NtCreateEvent( &event, EVENT_ALL_ACCESS, &attr, NotificationEvent, FALSE );
