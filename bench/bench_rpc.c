@@ -6,7 +6,7 @@
  *   bench_rpc.exe client ENDPOINT ID-PREFIX
  *
  * ID-PREFIX names the rows ("ncalrpc" gives ncalrpc_null, ...).  run.py runs
- * the same program under ./wine-lpc and under Debian's stock Wine 8.0 (as
+ * the same program under ./wine-lpc and under Debian's stock Wine (8.0 or 10.0, as
  * "stock_ncalrpc"), so that the two can be compared from one run.
  *
  * The server listens with RpcServerUseProtseqEp("ncalrpc", ...),
@@ -99,7 +99,7 @@ static void client( const char *endpoint, const char *prefix )
     struct extra extra;
     RPC_STATUS status;
     double budget = budget_ms();
-    const char *where = strncmp( prefix, "stock_", 6 ) ? "" : ", stock Wine 8.0";
+    const char *where = strncmp( prefix, "stock_", 6 ) ? "" : ", stock Wine";
 
     bench_init( "rpc client" );
     bench_step = "binding";

@@ -30,7 +30,7 @@ BASELINES = [  # (key, id of the row)
 
 # (what, how, program, arguments); baselines first, so that they are at hand for every later row.
 # how: "native" runs it directly, "wine" under ./wine-lpc in the prefix, "stock" under Debian's
-# stock Wine 8.0 (--stock-wine) in a second prefix of its own, made when the first such run starts;
+# Debian's stock Wine (--stock-wine) in a second prefix of its own, made when the first such run starts;
 # "nofast" under ./wine-lpc with WINE_LPC_FASTPATH=0 (port waits sleep in select), its rows' ids
 # ending in _nofast.
 RUNS = [
@@ -205,7 +205,7 @@ def add_ratios(rows):
         if rid in rows and single:
             extra = rows[rid]["extra"]
             extra["vs_one_client"] = round(extra["total_calls_per_s"] * single["median"] / 1e6, 3)
-    # ncalrpc against the same program under stock Wine 8.0: vs_stock is ours / stock (a time
+    # ncalrpc against the same program under Debian's stock Wine: vs_stock is ours / stock (a time
     # or a rate, as the unit says); speedup_vs_stock is > 1 when ours is faster
     for rid, stock_rid in STOCK_PAIRS:
         if rid in rows and stock_rid in rows and rows[stock_rid]["median"] and rows[rid]["median"]:
@@ -305,7 +305,7 @@ def main():
     ap.add_argument("--prefix", required=True, help="the WINEPREFIX to make afresh")
     ap.add_argument("--output", required=True, help="results.json")
     ap.add_argument("--stock-wine", default="/usr/lib/wine/wine64",
-                    help="stock Wine 8.0's loader, for the stock_ rows (default /usr/lib/wine/wine64)")
+                    help="Debian's stock Wine's loader, for the stock_ rows (default /usr/lib/wine/wine64)")
     ap.add_argument("--stock-wineserver", default="/usr/lib/wine/wineserver64",
                     help="its wineserver (default /usr/lib/wine/wineserver64)")
     ap.add_argument("--stock-prefix", help="the stock Wine's WINEPREFIX to make afresh (default: --prefix + -stock)")
