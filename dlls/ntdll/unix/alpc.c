@@ -73,11 +73,12 @@ static NTSTATUS get_message( const PORT_MESSAGE *msg, const LPC_MESSAGE **lpc )
     return STATUS_SUCCESS;
 }
 
-/* the attribute blocks this implementation can fill or consume */
+/* the attribute blocks this implementation can fill or consume; bits that are no
+ * attribute's take no room and are left alone (ALPC-Tools receives into a buffer of
+ * AlpcInitializeMessageAttribute( 0xffffffff, ... ), which allocates all 32) */
 static NTSTATUS check_attributes( const ALPC_MESSAGE_ATTRIBUTES *attr, BOOL send )
 {
     if (!attr) return STATUS_SUCCESS;
-    if (attr->AllocatedAttributes & ~ALPC_MESSAGE_ATTRIBUTE_ALL) return STATUS_INVALID_PARAMETER;
     if (send && (attr->ValidAttributes & ~attr->AllocatedAttributes)) return STATUS_INVALID_PARAMETER;
     return STATUS_SUCCESS;
 }
